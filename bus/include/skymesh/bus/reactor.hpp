@@ -1,0 +1,64 @@
+// The reactor joins ZeroMQ and Boost.Fiber on one thread. It installs a fiber scheduling algorithm whose idle
+// wait is zmq_poll over every registered socket (with the timeout the scheduler asks for), so a fiber waiting
+// on a reply simply sleeps until the poll loop fulfils its promise: no thread per socket and no busy loop.
+//
+// Thread-safety: a Reactor belongs to the thread that calls run(); every method except post() and stop() must
+// be called on that thread (from one of its fibers). Sockets registered here never leave that thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include <boost/fiber/all.hpp>
+#include <zmq.hpp>
+
+namespace skymesh::bus {
+
+class Reactor {
+ public:
+  // `context` is shared by every reactor of the process (ZeroMQ's inproc transport needs one context).
+  explicit Reactor(zmq::context_t& context);
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  zmq::context_t& context() { return context_; }
+
+  // Calls on_readable (on the reactor's io fiber) whenever `socket` has input; it must not block: it reads
+  // with ZMQ_DONTWAIT and hands work to fibers. The socket must stay alive until remove_socket.
+  void add_socket(zmq::socket_t& socket, std::function<void()> on_readable);
+  void remove_socket(zmq::socket_t& socket);
+
+  // Runs the loop on the calling thread until stop(); `main` first runs as a fiber. Returns when stopped.
+  void run(std::function<void()> main = {});
+  // Runs `main` as a fiber and returns once it has finished (stops the loop then). For tools and tests.
+  void run_until_done(std::function<void()> main);
+  // Thread-safe; the loop ends at its next turn.
+  void stop();
+  bool stopping() const;
+
+  // Starts `fn` as a new fiber on this reactor; reactor thread only. Fibers use pooled stacks.
+  void spawn(std::function<void()> fn);
+  // Thread-safe: runs `fn` as a fiber on the reactor thread (used by worker threads to hand results back).
+  void post(std::function<void()> fn);
+
+  // Called once on the reactor thread when stop() takes effect, before the loop waits (up to a grace period)
+  // for its fibers to finish: owners of pending calls fail them here so no fiber is left waiting forever.
+  int add_stop_hook(std::function<void()> hook);
+  void remove_stop_hook(int id);
+
+  // Fibers started through spawn() or post() that have not finished yet.
+  size_t live_fibers() const;
+
+  // Monotonic clock of this reactor (tests may substitute nothing here: fibers sleep on the real clock).
+  static std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
+
+ private:
+  struct Impl;
+  zmq::context_t& context_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace skymesh::bus

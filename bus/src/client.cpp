@@ -1,0 +1,317 @@
+// Client calls: target resolution, replica choice, push back on in-flight limits, same-process calls, and the
+// client-side cache of invariant replies.
+#include "skymesh/bus/client.hpp"
+
+#include <netdb.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "node_impl.hpp"
+
+namespace skymesh::bus {
+namespace {
+
+constexpr size_t k_cache_entries = 4096;
+constexpr auto k_dns_refresh = std::chrono::seconds(5);
+
+std::vector<std::string> split_targets(const std::string& target) {
+  std::vector<std::string> parts;
+  std::stringstream stream(target);
+  std::string part;
+  while (std::getline(stream, part, ',')) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+// "dns+tcp://name:port" -> every address of name as tcp://address:port.
+Result<std::vector<std::string>> resolve_dns(const std::string& target) {
+  const std::string rest = target.substr(std::string("dns+tcp://").size());
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos) return Status(ErrorCode::bad_request, "dns+tcp target needs a port: " + target);
+  const std::string host = rest.substr(0, colon);
+  const std::string port = rest.substr(colon + 1);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int error = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); error != 0) {
+    return Status(ErrorCode::unavailable, "cannot resolve " + host + ": " + gai_strerror(error));
+  }
+  std::vector<std::string> endpoints;
+  for (addrinfo* it = found; it; it = it->ai_next) {
+    char address[NI_MAXHOST];
+    if (::getnameinfo(it->ai_addr, it->ai_addrlen, address, sizeof address, nullptr, 0, NI_NUMERICHOST) != 0) continue;
+    std::string endpoint = it->ai_family == AF_INET6 ? "tcp://[" + std::string(address) + "]:" + port
+                                                     : "tcp://" + std::string(address) + ":" + port;
+    if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
+  }
+  ::freeaddrinfo(found);
+  return endpoints;
+}
+
+Status resolve_replicas(Node::Impl& impl, ServiceState& service) {
+  std::vector<std::string> endpoints;
+  for (const auto& part : split_targets(service.target)) {
+    if (part.rfind("dns+tcp://", 0) == 0) {
+      auto resolved = resolve_dns(part);
+      if (!resolved.ok()) return resolved.status();
+      endpoints.insert(endpoints.end(), resolved->begin(), resolved->end());
+    } else if (part.rfind("tcp://", 0) == 0 || part.rfind("ipc://", 0) == 0 || part.rfind("inproc://", 0) == 0) {
+      endpoints.push_back(part);
+    } else {
+      return Status(ErrorCode::bad_request, "unsupported target " + part + " (tcp://, ipc://, inproc://, dns+tcp://)");
+    }
+  }
+  if (endpoints.empty()) return Status(ErrorCode::bad_request, "no endpoint in target '" + service.target + "'");
+  for (const auto& endpoint : endpoints) {
+    const bool known = std::any_of(service.replicas.begin(), service.replicas.end(),
+                                   [&endpoint](const auto& peer) { return peer->endpoint == endpoint; });
+    if (!known) service.replicas.push_back(impl.peer_for(endpoint, service.options));
+  }
+  service.resolved_at = Clock::now();
+  return Status();
+}
+
+// Round-robin over live replicas; a dead one only when none lives (it may be back).
+std::shared_ptr<Peer> pick_replica(ServiceState& service, const Peer* avoid) {
+  const size_t count = service.replicas.size();
+  for (size_t i = 0; i < count; ++i) {
+    auto& peer = service.replicas[(service.next_replica + i) % count];
+    if (peer->alive && peer.get() != avoid) {
+      service.next_replica = (service.next_replica + i + 1) % count;
+      return peer;
+    }
+  }
+  return service.replicas[service.next_replica++ % count];
+}
+
+std::string cache_key(const std::string& method, capnp::AnyPointer::Reader payload) {
+  kj::Array<capnp::word> canonical = payload.isNull() ? kj::Array<capnp::word>()
+                                                     : payload.getAs<capnp::AnyStruct>().canonicalize();
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(method.data()), method.size() + 1);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(canonical.begin()),
+                            canonical.size() * sizeof(capnp::word));
+  std::string digest(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256_final(&state, reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+RawFuture ready_future(Result<MessagePtr> result) {
+  boost::fibers::promise<Result<MessagePtr>> promise;
+  promise.set_value(std::move(result));
+  return promise.get_future();
+}
+
+// Builds a request envelope for `method`, inheriting the current fiber's deadline and trace id.
+detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint64_t payload_type, const Fill& fill,
+                              const CallOptions& options, Clock::time_point& deadline) {
+  const CallScope scope = current_call_scope();
+  const auto timeout = options.timeout.count() > 0 ? options.timeout : impl.options.default_timeout;
+  deadline = std::min(Clock::now() + timeout, scope.deadline);
+  detail::Outgoing out(Kind::REQUEST);
+  auto env = out.envelope();
+  env.setMethod(method);
+  env.setPayloadType(payload_type);
+  env.setRequestId(impl.next_request_id++);
+  env.setHandlerId(options.reply_to);
+  env.setTarget(options.target);
+  env.setDeadlineUs(detail::deadline_micros(deadline));
+  uint64_t trace = scope.trace_id;
+  if (trace == 0) randombytes_buf(&trace, sizeof trace);
+  env.setTraceId(trace);
+  env.setSender(capnp::Data::Reader(impl.id.data(), impl.id.size()));
+  if (fill) fill(env.getPayload());
+  return out;
+}
+
+RawFuture local_call(Node::Impl& caller, ServiceState& service, detail::Outgoing&& request) {
+  auto promise = std::make_shared<boost::fibers::promise<Result<MessagePtr>>>();
+  RawFuture future = promise->get_future();
+  MessagePtr message = std::move(request).to_message();
+  const HandlerId reply_to = message->handler_id();
+  Node::Impl& server = service.local_server->impl();
+  // The handler runs right here, in the calling fiber: no socket, no serialization, no context switch.
+  server.dispatch_request(message, {}, [&caller, promise, reply_to](detail::Outgoing&& out) {
+    const Kind kind = out.envelope().getKind();
+    MessagePtr answer = std::move(out).to_message();
+    if (reply_to != 0) caller.deliver_to_bound(reply_to, answer, {});
+    if (kind == Kind::REPLY || kind == Kind::ERROR) promise->set_value(std::move(answer));
+  });
+  return future;
+}
+
+}  // namespace
+
+void Node::Impl::apply_cache(ServiceState& service, const std::string& key, Result<MessagePtr>& result) {
+  if (!result.ok()) return;
+  const MessagePtr& reply = result.value();
+  if (reply->kind() != Kind::REPLY) return;
+  auto env = reply->envelope();
+  if (env.getNotModified()) {
+    auto cached = service.cache.find(key);
+    if (cached != service.cache.end()) result = cached->second.reply;
+    return;
+  }
+  const StateClass state_class = env.getStateClass();
+  if (state_class != StateClass::INVARIANT_FUNCTIONAL && state_class != StateClass::INVARIANT) return;
+  const bool functional = state_class == StateClass::INVARIANT_FUNCTIONAL;
+  service.functional_methods[std::string(reply->method())] = functional;
+  if (service.cache.find(key) == service.cache.end()) service.cache_order.push_back(key);
+  service.cache[key] = CachedReply{reply, env.getCacheVersion(), functional};
+  while (service.cache_order.size() > k_cache_entries) {
+    service.cache.erase(service.cache_order.front());
+    service.cache_order.pop_front();
+  }
+}
+
+Result<Client> Client::connect(Node& node, const std::string& target, ClientOptions options) {
+  auto state = std::make_shared<ServiceState>();
+  state->node = &node;
+  state->target = target;
+  state->options = std::move(options);
+  Status status = resolve_replicas(node.impl(), *state);
+  if (!status.ok()) return status;
+  return Client(std::move(state));
+}
+
+Client Client::local(Node& caller, Node& server) {
+  auto state = std::make_shared<ServiceState>();
+  state->node = &caller;
+  state->local_server = &server;
+  state->target = "local:" + server.options().name;
+  return Client(std::move(state));
+}
+
+Node& Client::node() const { return *state_->node; }
+
+std::vector<std::string> Client::replicas() const {
+  std::vector<std::string> endpoints;
+  for (auto& peer : state_->replicas) endpoints.push_back(peer->endpoint);
+  return endpoints;
+}
+
+size_t Client::live_replicas() const {
+  if (state_->local_server) return 1;
+  return static_cast<size_t>(std::count_if(state_->replicas.begin(), state_->replicas.end(),
+                                           [](const auto& peer) { return peer->alive; }));
+}
+
+RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_type, const Fill& fill,
+                                 CallOptions options) {
+  ServiceState& service = *state_;
+  Node::Impl& impl = service.node->impl();
+  if (impl.stopped) return ready_future(Status(ErrorCode::cancelled, "the node is shutting down"));
+  Clock::time_point deadline;
+  detail::Outgoing request = make_request(impl, method, payload_type, fill, options, deadline);
+  if (service.local_server) return local_call(impl, service, std::move(request));
+
+  // Client-side cache: invariant-functional replies are answered here; invariant ones are revalidated.
+  std::string key;
+  if (service.options.cache && options.reply_to == 0) {
+    auto known = service.functional_methods.find(method);
+    if (known != service.functional_methods.end()) {
+      key = cache_key(method, request.envelope().getPayload().asReader());
+      auto cached = service.cache.find(key);
+      if (cached != service.cache.end()) {
+        if (cached->second.functional) return ready_future(cached->second.reply);
+        request.envelope().setCacheVersion(cached->second.version);
+      }
+    } else {
+      key = cache_key(method, request.envelope().getPayload().asReader());
+    }
+  }
+  if (Clock::now() - service.resolved_at > k_dns_refresh && service.target.find("dns+tcp://") != std::string::npos) {
+    (void)resolve_replicas(impl, service);
+  }
+
+  // Pick a replica with a free in-flight slot; wait (this fiber only) while all are full or unreachable.
+  std::shared_ptr<Peer> peer;
+  const Peer* failed = nullptr;
+  for (;;) {
+    peer = pick_replica(service, failed);
+    while (peer->in_flight >= impl.options.max_in_flight_per_peer && !impl.stopped) {
+      boost::fibers::mutex mutex;
+      std::unique_lock<boost::fibers::mutex> lock(mutex);
+      if (peer->slot_free.wait_until(lock, deadline) == boost::fibers::cv_status::timeout) {
+        return ready_future(Status(ErrorCode::overloaded, "too many calls in flight to " + peer->endpoint));
+      }
+    }
+    if (impl.stopped) return ready_future(Status(ErrorCode::cancelled, "the node is shutting down"));
+    auto env = request.envelope();
+    env.setStreamId(peer->stream_id);
+    env.setSeq(peer->out_seq + 1);
+    zmq::message_t frame = request.to_frame();
+    zmq::message_t keep;
+    keep.copy(frame);
+    if (peer->socket->send(frame, zmq::send_flags::dontwait)) {
+      ++peer->out_seq;
+      ++impl.counters.sent;
+      peer->last_send = Clock::now();
+      ++peer->in_flight;
+      const uint64_t request_id = env.getRequestId();
+      PendingCall call;
+      if (options.reply_to == 0) call.promise = std::make_shared<boost::fibers::promise<Result<MessagePtr>>>();
+      call.reply_to = options.reply_to;
+      call.peer = peer;
+      call.service = state_;
+      call.frame = std::move(keep);
+      call.deadline = deadline;
+      call.method = method;
+      call.cache_key = std::move(key);
+      const bool earliest = impl.deadlines.empty() || deadline < impl.deadlines.begin()->first;
+      call.deadline_entry = impl.deadlines.emplace(deadline, request_id);
+      RawFuture future = call.promise ? call.promise->get_future() : ready_future(Status());
+      impl.pending.emplace(request_id, std::move(call));
+      if (earliest) impl.deadlines_changed.notify_all();
+      return future;
+    }
+    // Not connected (yet, or any more): try another replica, then wait a moment for a connection.
+    failed = peer.get();
+    if (Clock::now() >= deadline) {
+      return ready_future(Status(ErrorCode::unavailable, "no replica of " + service.target + " reachable"));
+    }
+    if (service.replicas.size() == 1 || !std::any_of(service.replicas.begin(), service.replicas.end(),
+                                                     [failed](const auto& p) { return p.get() != failed && p->alive; })) {
+      boost::this_fiber::sleep_for(std::chrono::milliseconds(2));
+      failed = nullptr;
+    }
+  }
+}
+
+Result<MessagePtr> Client::call_raw(const std::string& method, uint64_t payload_type, const Fill& fill,
+                                    CallOptions options) {
+  RawFuture future = async_call_raw(method, payload_type, fill, options);
+  Result<MessagePtr> result = future.get();
+  if (!result.ok()) return result;
+  if (result.value()->is_error()) return result.value()->status();
+  return result;
+}
+
+Status Client::send_raw(const std::string& method, uint64_t payload_type, const Fill& fill, CallOptions options) {
+  if (options.reply_to == 0) return Status(ErrorCode::bad_request, "send_raw needs a reply_to handler");
+  RawFuture sent = async_call_raw(method, payload_type, fill, options);
+  // For a remote call the future is ready at once (answers go to the handler); it only carries send errors.
+  if (sent.wait_for(std::chrono::seconds(0)) == boost::fibers::future_status::ready) {
+    Result<MessagePtr> result = sent.get();
+    if (!result.ok() && result.status().code() != ErrorCode::ok) return result.status();
+  }
+  return Status();
+}
+
+std::vector<Result<MessagePtr>> wait_all(std::vector<RawFuture>& futures) {
+  std::vector<Result<MessagePtr>> results;
+  results.reserve(futures.size());
+  for (auto& future : futures) {
+    Result<MessagePtr> result = future.get();
+    if (result.ok() && result.value()->is_error()) result = result.value()->status();
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+}  // namespace skymesh::bus

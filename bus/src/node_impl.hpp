@@ -1,0 +1,189 @@
+// Private state of a Node, shared by its server side (server.cpp), client side (client.cpp, peer.cpp), topics
+// (topics.cpp) and security (zap.cpp). Everything here lives on the reactor thread.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/fiber/all.hpp>
+#include <zmq.hpp>
+
+#include "skymesh/bus/client.hpp"
+#include "skymesh/bus/node.hpp"
+#include "stats.hpp"
+#include "wire.hpp"
+
+namespace skymesh::bus {
+
+using Clock = std::chrono::steady_clock;
+using Responder = std::function<void(detail::Outgoing&&)>;
+
+struct MethodEntry {
+  RawHandler fn;
+  capnp::StructSchema request_schema;
+  capnp::StructSchema reply_schema;
+  MethodOptions options;
+  detail::MethodStats stats;
+};
+
+struct BoundEntry {
+  BoundFunction fn;                          // kinds 3 and 4
+  std::function<bool()> alive;               // kind 4: false once the object died
+  std::shared_ptr<IncomingChannel> channel;  // kind 2
+};
+
+// A caller of this node's ROUTER, known by its ZeroMQ routing id.
+struct CallerState {
+  uint64_t in_stream = 0;   // the caller's stream id and last seq seen (gap detection)
+  uint64_t in_seq = 0;
+  uint64_t out_seq = 0;     // our stream toward it
+  Clock::time_point last_seen;
+};
+
+struct ReplyCacheEntry {
+  std::unique_ptr<detail::Outgoing> answer;  // null while the request is still running
+  Clock::time_point expires;
+  size_t bytes = 0;
+};
+
+struct Subscriber {
+  std::string identity;     // routing id of the subscriber's connection
+  HandlerId handler = 0;    // its channel, echoed in every event
+  uint64_t next_seq = 1;    // the next entry to send
+  uint32_t credit = 0;      // events it accepts before the next credit message
+  bool pumping = false;
+};
+
+struct Topic {
+  std::string name;
+  capnp::StructSchema event_schema;
+  std::unique_ptr<TopicLog> log;
+  bool durable = false;
+  std::vector<std::shared_ptr<Subscriber>> subscribers;
+};
+
+// One connection (DEALER) from this node to one endpoint, shared by every Client that names it.
+struct Peer {
+  std::string endpoint;
+  std::unique_ptr<zmq::socket_t> socket;
+  uint64_t stream_id = 0;
+  uint64_t out_seq = 0;
+  uint64_t in_stream = 0;   // the server's stream id: a change means it restarted
+  uint64_t in_seq = 0;
+  uint64_t epoch = 0;       // bumps when the peer comes back (restart or revival): resubscribe
+  bool alive = true;
+  size_t in_flight = 0;
+  boost::fibers::condition_variable slot_free;
+  Clock::time_point last_recv;
+  Clock::time_point last_send;
+};
+
+struct PendingCall {
+  std::shared_ptr<boost::fibers::promise<Result<MessagePtr>>> promise;  // or reply_to
+  HandlerId reply_to = 0;
+  std::shared_ptr<Peer> peer;
+  std::shared_ptr<ServiceState> service;
+  zmq::message_t frame;     // kept to resend the same request (same id) after a failover
+  Clock::time_point deadline;
+  std::multimap<Clock::time_point, uint64_t>::iterator deadline_entry;
+  std::string method;
+  std::string cache_key;    // non-empty: store an invariant(-functional) reply under it
+  bool needs_resend = false;
+};
+
+struct CachedReply {
+  MessagePtr reply;
+  uint64_t version = 0;
+  bool functional = false;
+};
+
+struct ServiceState {
+  Node* node = nullptr;
+  Node* local_server = nullptr;  // same-process target
+  std::string target;
+  ClientOptions options;
+  std::vector<std::shared_ptr<Peer>> replicas;
+  size_t next_replica = 0;
+  std::unordered_map<std::string, bool> functional_methods;  // learned from replies' state class
+  std::unordered_map<std::string, CachedReply> cache;
+  std::deque<std::string> cache_order;
+  Clock::time_point resolved_at;
+};
+
+struct Node::Impl {
+  Impl(Node& owner, Reactor& reactor, const NodeOptions& options);
+
+  Node& node;
+  Reactor& reactor;
+  const NodeOptions& options;
+  Logger logger;
+  NodeId id{};
+  uint64_t stream_id = 0;
+  Clock::time_point started;
+  NodeCounters counters;
+  bool stopped = false;
+  int stop_hook = 0;
+
+  // Server side.
+  std::unique_ptr<zmq::socket_t> router;
+  std::unique_ptr<zmq::socket_t> zap;
+  std::vector<std::string> endpoints;
+  std::unordered_map<std::string, MethodEntry> methods;
+  std::unordered_map<std::string, CallerState> callers;
+  std::map<std::pair<std::string, uint64_t>, ReplyCacheEntry> reply_cache;  // (sender id, request id)
+  std::deque<std::pair<std::string, uint64_t>> reply_cache_order;
+  size_t reply_cache_bytes = 0;
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<bool>> running;  // cancel flags
+  std::map<std::string, Topic> topics;
+
+  // Handler ids (kinds 2-4).
+  std::unordered_map<HandlerId, BoundEntry> bound;
+  HandlerId next_handler = 1;
+
+  // Client side.
+  std::unordered_map<std::string, std::shared_ptr<Peer>> peers;
+  std::unordered_map<uint64_t, PendingCall> pending;
+  std::multimap<Clock::time_point, uint64_t> deadlines;
+  boost::fibers::condition_variable deadlines_changed;
+  uint64_t next_request_id = 1;
+  std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
+  bool timers_started = false;
+
+  // server.cpp
+  void on_router_readable();
+  void dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond);
+  void send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
+  void answer_remote(const std::string& identity, const MessagePtr& request, detail::Outgoing&& out);
+  void remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out);
+  void expire_reply_cache();
+
+  // topics.cpp
+  void on_subscribe(const std::string& identity, const MessagePtr& message);
+  void on_credit(const std::string& identity, const MessagePtr& message);
+  void on_unsubscribe(const std::string& identity, const MessagePtr& message);
+  void pump(Topic& topic, const std::shared_ptr<Subscriber>& subscriber);
+
+  // client.cpp / peer.cpp
+  std::shared_ptr<Peer> peer_for(const std::string& endpoint, const ClientOptions& options);
+  void on_peer_readable(const std::shared_ptr<Peer>& peer);
+  void deliver_answer(const MessagePtr& message);
+  void deliver_to_bound(HandlerId id, const MessagePtr& message, Responder respond);
+  Status send_to_peer(Peer& peer, detail::Outgoing& out);
+  Status send_frame_to_peer(Peer& peer, zmq::message_t& frame, Clock::time_point deadline);
+  void set_peer_alive(Peer& peer, bool alive);
+  void finish_pending(uint64_t request_id, Result<MessagePtr> result);
+  void start_timers();
+  void heartbeat_loop();
+  void deadline_loop();
+  void fail_everything();
+  // client.cpp: the reply cache of a service (invariant and invariant-functional methods).
+  void apply_cache(ServiceState& service, const std::string& key, Result<MessagePtr>& result);
+  std::string sender_key() const { return std::string(reinterpret_cast<const char*>(id.data()), id.size()); }
+};
+
+}  // namespace skymesh::bus

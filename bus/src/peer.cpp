@@ -1,0 +1,253 @@
+// The connections a Node opens to other nodes (one DEALER per endpoint), their liveness (heartbeats), and the
+// pending calls on them (deadlines, failover, answers).
+#include <sodium.h>
+
+#include "node_impl.hpp"
+
+namespace skymesh::bus {
+namespace {
+
+constexpr int k_high_water_mark = 100000;
+
+}  // namespace
+
+std::shared_ptr<Peer> Node::Impl::peer_for(const std::string& endpoint, const ClientOptions& client_options) {
+  auto found = peers.find(endpoint);
+  if (found != peers.end()) return found->second;
+  auto peer = std::make_shared<Peer>();
+  peer->endpoint = endpoint;
+  randombytes_buf(&peer->stream_id, sizeof peer->stream_id);
+  peer->socket = std::make_unique<zmq::socket_t>(reactor.context(), zmq::socket_type::dealer);
+  auto& socket = *peer->socket;
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::sndhwm, k_high_water_mark);
+  socket.set(zmq::sockopt::rcvhwm, k_high_water_mark);
+  // Queue nothing for a peer that is not connected: a send fails at once and the call tries another replica.
+  socket.set(zmq::sockopt::immediate, 1);
+  // Reconnect with back-off: 100 ms doubling up to 5 s.
+  socket.set(zmq::sockopt::reconnect_ivl, 100);
+  socket.set(zmq::sockopt::reconnect_ivl_max, 5000);
+  if (options.security.keys && endpoint.rfind("tcp://", 0) == 0 && !client_options.server_public_key.empty()) {
+    socket.set(zmq::sockopt::curve_serverkey, client_options.server_public_key);
+    socket.set(zmq::sockopt::curve_publickey, options.security.keys->public_key);
+    socket.set(zmq::sockopt::curve_secretkey, options.security.keys->secret_key);
+  }
+  socket.connect(endpoint);
+  peer->last_recv = peer->last_send = Clock::now();
+  std::weak_ptr<Peer> weak = peer;
+  reactor.add_socket(socket, [this, weak]() {
+    if (auto strong = weak.lock()) on_peer_readable(strong);
+  });
+  peers[endpoint] = peer;
+  start_timers();
+  return peer;
+}
+
+void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer) {
+  for (int i = 0; i < 512 && !stopped; ++i) {
+    zmq::message_t frame;
+    if (!peer->socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    ++counters.received;
+    if (frame.more()) {  // a well-formed answer is one frame: drain the rest of this message
+      ++counters.malformed;
+      while (frame.more() && peer->socket->recv(frame, zmq::recv_flags::dontwait)) {}
+      continue;
+    }
+    Result<MessagePtr> decoded = detail::decode_frame(std::move(frame));
+    if (!decoded.ok()) {
+      ++counters.malformed;
+      logger.warn("malformed_answer", {{"peer", peer->endpoint}, {"error", decoded.status().to_string()}});
+      continue;
+    }
+    const MessagePtr& message = decoded.value();
+    auto env = message->envelope();
+    peer->last_recv = Clock::now();
+    if (env.getStreamId() != peer->in_stream) {
+      if (peer->in_stream != 0) {
+        logger.info("peer_restarted", {{"peer", peer->endpoint}});
+        ++peer->epoch;
+      }
+      peer->in_stream = env.getStreamId();
+    } else if (env.getSeq() != peer->in_seq + 1) {
+      ++counters.gaps;
+      logger.warn("sequence_gap", {{"peer", peer->endpoint}, {"expected", std::to_string(peer->in_seq + 1)},
+                                   {"got", std::to_string(env.getSeq())}});
+    }
+    peer->in_seq = env.getSeq();
+    if (!peer->alive) set_peer_alive(*peer, true);
+    if (message->kind() == Kind::HEARTBEAT) continue;
+    deliver_answer(message);
+  }
+}
+
+void Node::Impl::deliver_answer(const MessagePtr& message) {
+  const Kind kind = message->kind();
+  const bool final_answer = kind == Kind::REPLY || kind == Kind::ERROR;
+  const uint64_t request_id = message->request_id();
+  if (message->handler_id() != 0) {
+    deliver_to_bound(message->handler_id(), message, {});
+    if (final_answer) finish_pending(request_id, Status(ErrorCode::ok, ""));
+    return;
+  }
+  if (kind == Kind::ERROR && request_id == 0) {
+    logger.warn("peer_error", {{"error", message->status().to_string()}});
+    return;
+  }
+  if (!final_answer) return;
+  if (pending.find(request_id) == pending.end()) {
+    ++counters.late_replies;
+    return;
+  }
+  finish_pending(request_id, message);
+}
+
+void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) {
+  auto found = pending.find(request_id);
+  if (found == pending.end()) return;
+  PendingCall call = std::move(found->second);
+  pending.erase(found);
+  deadlines.erase(call.deadline_entry);
+  if (call.peer) {
+    if (call.peer->in_flight > 0) --call.peer->in_flight;
+    call.peer->slot_free.notify_one();
+  }
+  if (!call.cache_key.empty() && call.service) apply_cache(*call.service, call.cache_key, result);
+  if (call.promise) {
+    call.promise->set_value(std::move(result));
+  } else if (call.reply_to != 0 && !result.ok() && result.status().code() != ErrorCode::ok) {
+    // A stream's request ended without an answer: its handler hears why.
+    detail::Outgoing error(Kind::ERROR);
+    auto env = error.envelope();
+    env.setRequestId(request_id);
+    env.setHandlerId(call.reply_to);
+    env.setMethod(call.method);
+    env.setErrorCode(static_cast<uint16_t>(result.status().code()));
+    env.setErrorMessage(result.status().message());
+    deliver_to_bound(call.reply_to, std::move(error).to_message(), {});
+  }
+}
+
+Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out) {
+  auto env = out.envelope();
+  env.setStreamId(peer.stream_id);
+  env.setSeq(peer.out_seq + 1);
+  env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  zmq::message_t frame = out.to_frame();
+  if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
+    return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
+  }
+  ++peer.out_seq;
+  ++counters.sent;
+  peer.last_send = Clock::now();
+  return Status();
+}
+
+Status Node::Impl::send_frame_to_peer(Peer& peer, zmq::message_t& frame, Clock::time_point) {
+  zmq::message_t copy;
+  copy.copy(frame);
+  if (!peer.socket->send(copy, zmq::send_flags::dontwait)) {
+    return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
+  }
+  ++counters.sent;
+  peer.last_send = Clock::now();
+  return Status();
+}
+
+void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
+  if (peer.alive == alive) return;
+  peer.alive = alive;
+  if (!alive) {
+    ++counters.peers_dead;
+    logger.warn("peer_dead", {{"peer", peer.endpoint}});
+  } else {
+    ++peer.epoch;
+    logger.info("peer_alive", {{"peer", peer.endpoint}});
+  }
+  for (auto& listener : peer_listeners) listener(peer.endpoint, alive);
+  // Calls waiting on this peer: a dead one's go to another live replica; a revived one gets its own back.
+  std::vector<uint64_t> moved;
+  for (auto& [request_id, call] : pending) {
+    if (call.peer.get() != &peer || call.frame.size() == 0) continue;
+    std::shared_ptr<Peer> next;
+    if (!alive && call.service) {
+      for (auto& replica : call.service->replicas) {
+        if (replica.get() != &peer && replica->alive) next = replica;
+      }
+    }
+    if (next) {
+      if (peer.in_flight > 0) --peer.in_flight;
+      call.peer = next;
+      ++next->in_flight;
+      (void)send_frame_to_peer(*next, call.frame, call.deadline);
+      logger.info("call_failed_over", {{"method", call.method}, {"to", next->endpoint}});
+    } else if (alive) {
+      (void)send_frame_to_peer(peer, call.frame, call.deadline);
+    }
+  }
+  peer.slot_free.notify_all();
+}
+
+void Node::Impl::heartbeat_loop() {
+  const auto interval = options.heartbeat_interval;
+  const auto dead_after = interval * options.heartbeats_until_dead;
+  boost::fibers::mutex mutex;
+  while (!stopped) {
+    {
+      std::unique_lock<boost::fibers::mutex> lock(mutex);
+      deadlines_changed.wait_for(lock, interval / 2);
+    }
+    if (stopped) return;
+    const auto now = Clock::now();
+    std::vector<std::shared_ptr<Peer>> all;
+    for (auto& [endpoint, peer] : peers) all.push_back(peer);
+    for (auto& peer : all) {
+      if (now - peer->last_send >= interval / 2) {
+        detail::Outgoing ping(Kind::HEARTBEAT);
+        (void)send_to_peer(*peer, ping);
+      }
+      if (peer->alive && now - peer->last_recv > dead_after) set_peer_alive(*peer, false);
+    }
+    // Callers silent for long are forgotten (their subscriptions with them).
+    for (auto it = callers.begin(); it != callers.end();) {
+      if (now - it->second.last_seen > dead_after * 4) {
+        for (auto& [name, topic] : topics) {
+          std::erase_if(topic.subscribers, [&it](const auto& sub) { return sub->identity == it->first; });
+        }
+        it = callers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void Node::Impl::deadline_loop() {
+  boost::fibers::mutex mutex;
+  while (!stopped) {
+    {
+      std::unique_lock<boost::fibers::mutex> lock(mutex);
+      if (deadlines.empty()) {
+        deadlines_changed.wait(lock);
+      } else {
+        deadlines_changed.wait_until(lock, deadlines.begin()->first);
+      }
+    }
+    const auto now = Clock::now();
+    while (!deadlines.empty() && deadlines.begin()->first <= now) {
+      const uint64_t request_id = deadlines.begin()->second;
+      auto found = pending.find(request_id);
+      if (found != pending.end() && found->second.peer) {
+        // Tell the server we gave up so it can stop work and send nothing.
+        detail::Outgoing cancel(Kind::CANCEL);
+        cancel.envelope().setRequestId(request_id);
+        (void)send_to_peer(*found->second.peer, cancel);
+      }
+      const bool never_sent = found != pending.end() && found->second.peer && !found->second.peer->alive;
+      finish_pending(request_id, Status(never_sent ? ErrorCode::unavailable : ErrorCode::deadline_exceeded,
+                                        never_sent ? "no live replica answered before the deadline"
+                                                   : "no answer before the deadline"));
+    }
+  }
+}
+
+}  // namespace skymesh::bus

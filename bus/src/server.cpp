@@ -1,0 +1,348 @@
+// The serving half of a Node: reads its ROUTER, checks every envelope, answers duplicates from the reply
+// cache, runs handlers in fibers, and sends each answer exactly once.
+#include <boost/fiber/fss.hpp>
+#include <kj/exception.h>
+
+#include "node_impl.hpp"
+
+namespace skymesh::bus {
+namespace {
+
+boost::fibers::fiber_specific_ptr<CallScope>& scope_slot() {
+  // Fiber-local by construction: each fiber sees its own CallScope. Not process state.
+  static boost::fibers::fiber_specific_ptr<CallScope> slot;
+  return slot;
+}
+
+// Sets the current fiber's call scope for the lifetime of a handler call.
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(CallScope scope) : previous_(scope_slot().release()) { scope_slot().reset(new CallScope(scope)); }
+  ~ScopeGuard() { scope_slot().reset(previous_); }
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+
+ private:
+  CallScope* previous_;
+};
+
+class ServerCallContext final : public CallContext {
+ public:
+  ServerCallContext(Node& node, MessagePtr request, Clock::time_point deadline, std::shared_ptr<bool> cancelled,
+                    Responder* respond)
+      : CallContext(node, std::move(request), deadline, std::move(cancelled)), respond_(respond) {}
+
+  Status emit_raw(uint64_t payload_type, const std::function<void(capnp::AnyPointer::Builder)>& fill) override {
+    if (cancelled()) return Status(ErrorCode::cancelled, "the caller cancelled");
+    if (Clock::now() > deadline()) return Status(ErrorCode::deadline_exceeded, "deadline passed while streaming");
+    detail::Outgoing item = detail::make_answer(request(), Kind::STREAM_ITEM);
+    item.envelope().setPayloadType(payload_type);
+    fill(item.envelope().getPayload());
+    (*respond_)(std::move(item));
+    return Status();
+  }
+
+ private:
+  Responder* respond_;
+};
+
+class BoundIncoming final : public Incoming {
+ public:
+  BoundIncoming(MessagePtr message, Responder respond) : Incoming(std::move(message)), respond_(std::move(respond)) {}
+  ~BoundIncoming() override {
+    if (respond_ && is_request() && !answered_) {
+      (void)fail(Status(ErrorCode::internal, "the handler dropped the request without answering"));
+    }
+  }
+  Status reply_raw(uint64_t payload_type, const std::function<void(capnp::AnyPointer::Builder)>& fill) override {
+    if (!respond_ || !is_request()) return Status(ErrorCode::failed_precondition, "only a request can be answered");
+    if (answered_) return Status(ErrorCode::failed_precondition, "already answered");
+    answered_ = true;
+    detail::Outgoing out = detail::make_answer(message(), Kind::REPLY);
+    out.envelope().setPayloadType(payload_type);
+    fill(out.envelope().getPayload());
+    respond_(std::move(out));
+    return Status();
+  }
+  Status fail(Status error) override {
+    if (!respond_ || !is_request()) return Status(ErrorCode::failed_precondition, "only a request can be answered");
+    if (answered_) return Status(ErrorCode::failed_precondition, "already answered");
+    answered_ = true;
+    respond_(detail::make_error(message(), error));
+    return Status();
+  }
+
+ private:
+  Responder respond_;
+  bool answered_ = false;
+};
+
+std::string routing_id(const zmq::message_t& frame) { return std::string(static_cast<const char*>(frame.data()), frame.size()); }
+
+}  // namespace
+
+CallScope current_call_scope() {
+  CallScope* scope = scope_slot().get();
+  return scope ? *scope : CallScope{};
+}
+
+void Node::Impl::on_router_readable() {
+  // Bounded batch so one busy caller cannot starve the other sockets.
+  for (int i = 0; i < 512 && !stopped; ++i) {
+    zmq::message_t identity_frame;
+    if (!router->recv(identity_frame, zmq::recv_flags::dontwait)) return;
+    std::vector<zmq::message_t> body;
+    bool more = identity_frame.more();
+    while (more) {
+      zmq::message_t frame;
+      if (!router->recv(frame, zmq::recv_flags::dontwait)) break;
+      more = frame.more();
+      body.push_back(std::move(frame));
+    }
+    const std::string identity = routing_id(identity_frame);
+    ++counters.received;
+    if (body.size() != 1) {
+      ++counters.malformed;
+      logger.warn("malformed_frames", {{"frames", std::to_string(body.size())}});
+      continue;
+    }
+    Result<MessagePtr> decoded = detail::decode_frame(std::move(body[0]));
+    if (!decoded.ok()) {
+      ++counters.malformed;
+      logger.warn("malformed_envelope", {{"error", decoded.status().to_string()}});
+      // The sender is known by its routing id: tell it, so it does not wait for nothing.
+      detail::Outgoing error(Kind::ERROR);
+      error.envelope().setErrorCode(static_cast<uint16_t>(decoded.status().code()));
+      error.envelope().setErrorMessage(decoded.status().message());
+      send_to_caller(identity, error, Clock::now());  // the poll loop never waits
+      continue;
+    }
+    const MessagePtr& message = decoded.value();
+    auto env = message->envelope();
+    CallerState& caller = callers[identity];
+    caller.last_seen = Clock::now();
+    if (env.getStreamId() == caller.in_stream) {
+      if (env.getSeq() != caller.in_seq + 1) {
+        ++counters.gaps;
+        logger.warn("sequence_gap", {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
+      }
+    }
+    caller.in_stream = env.getStreamId();
+    caller.in_seq = env.getSeq();
+
+    const auto sender = std::string(reinterpret_cast<const char*>(env.getSender().begin()), env.getSender().size());
+    switch (message->kind()) {
+      case Kind::REQUEST:
+        // Handlers may block (downstream calls, sleeps): each request runs in a fiber of its own.
+        reactor.spawn([this, identity, message, sender]() {
+          dispatch_request(message, sender, [this, identity, message](detail::Outgoing&& out) {
+            answer_remote(identity, message, std::move(out));
+          });
+        });
+        break;
+      case Kind::HEARTBEAT: {
+        detail::Outgoing pong(Kind::HEARTBEAT);
+        send_to_caller(identity, pong, Clock::now());
+        break;
+      }
+      case Kind::CANCEL: {
+        auto it = running.find({sender, env.getRequestId()});
+        if (it != running.end()) *it->second = true;
+        break;
+      }
+      case Kind::SUBSCRIBE: on_subscribe(identity, message); break;
+      case Kind::CREDIT: on_credit(identity, message); break;
+      case Kind::UNSUBSCRIBE: on_unsubscribe(identity, message); break;
+      default:
+        ++counters.malformed;
+        logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
+    }
+  }
+}
+
+void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond) {
+  auto env = request->envelope();
+  const auto key = std::make_pair(sender, env.getRequestId());
+  if (!sender.empty()) {
+    expire_reply_cache();
+    auto cached = reply_cache.find(key);
+    if (cached != reply_cache.end()) {
+      ++counters.duplicates;
+      // Still running: its answer will come. Done: send the same answer again.
+      if (cached->second.answer) respond(cached->second.answer->clone());
+      return;
+    }
+    reply_cache[key] = ReplyCacheEntry{nullptr, Clock::now() + options.reply_cache_window, 0};
+    reply_cache_order.push_back(key);
+  }
+  const Clock::time_point deadline = detail::steady_deadline(env.getDeadlineUs());
+  if (Clock::now() > deadline) {
+    respond(detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
+    return;
+  }
+  if (env.getTarget() != 0) {
+    deliver_to_bound(env.getTarget(), request, std::move(respond));
+    return;
+  }
+  const std::string method(request->method());
+  auto found = methods.find(method);
+  if (found == methods.end()) {
+    respond(detail::make_error(*request, Status(ErrorCode::unknown_method, "no method " + method + " on " + options.name)));
+    return;
+  }
+  MethodEntry& entry = found->second;
+  const uint64_t expected_type = entry.request_schema.getProto().getId();
+  if (env.getPayloadType() != 0 && env.getPayloadType() != expected_type) {
+    respond(detail::make_error(*request, Status(ErrorCode::bad_payload_type, method + " takes " +
+                                                    std::string(entry.request_schema.getShortDisplayName().cStr()))));
+    return;
+  }
+  if (entry.options.state_class == StateClass::INVARIANT && entry.options.version && env.getCacheVersion() != 0 &&
+      env.getCacheVersion() == entry.options.version()) {
+    detail::Outgoing same = detail::make_answer(*request, Kind::REPLY);
+    same.envelope().setNotModified(true);
+    same.envelope().setStateClass(StateClass::INVARIANT);
+    same.envelope().setCacheVersion(env.getCacheVersion());
+    respond(std::move(same));
+    return;
+  }
+
+  auto cancelled = std::make_shared<bool>(false);
+  if (!sender.empty()) running[key] = cancelled;
+  const Clock::time_point begin = Clock::now();
+  ServerCallContext context(node, request, deadline, cancelled, &respond);
+  detail::Outgoing out = detail::make_answer(*request, Kind::REPLY);
+  Status status;
+  try {
+    ScopeGuard scope(CallScope{deadline, env.getTraceId()});
+    status = entry.fn(context, *request, out.envelope().getPayload());
+  } catch (const kj::Exception& e) {
+    ++counters.malformed;
+    status = Status(ErrorCode::bad_request, std::string("payload did not decode as ") +
+                                                entry.request_schema.getShortDisplayName().cStr() + ": " +
+                                                e.getDescription().cStr());
+  } catch (const std::exception& e) {
+    logger.error("handler_exception", {{"method", method}, {"what", e.what()}});
+    status = Status(ErrorCode::internal, std::string("handler failed: ") + e.what());
+  }
+  if (!sender.empty()) running.erase(key);
+  // The method may have been replaced meanwhile; stats go to the current entry if it still exists.
+  auto still = methods.find(method);
+  if (still != methods.end()) still->second.stats.record(Clock::now() - begin, !status.ok());
+  if (*cancelled) return;
+  if (!status.ok()) {
+    respond(detail::make_error(*request, status));
+    return;
+  }
+  out.envelope().setPayloadType(entry.reply_schema.getProto().getId());
+  out.envelope().setStateClass(entry.options.state_class);
+  if (entry.options.state_class == StateClass::INVARIANT && entry.options.version) {
+    out.envelope().setCacheVersion(entry.options.version());
+  }
+  respond(std::move(out));
+}
+
+void Node::Impl::answer_remote(const std::string& identity, const MessagePtr& request, detail::Outgoing&& out) {
+  auto env = request->envelope();
+  const auto sender = std::string(reinterpret_cast<const char*>(env.getSender().begin()), env.getSender().size());
+  send_to_caller(identity, out, detail::steady_deadline(env.getDeadlineUs()));
+  const Kind kind = out.envelope().getKind();
+  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) {
+    remember_answer(sender, env.getRequestId(), out);
+  }
+}
+
+void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out) {
+  auto it = reply_cache.find({sender, request_id});
+  if (it == reply_cache.end()) return;
+  it->second.answer = std::make_unique<detail::Outgoing>(out.clone());
+  it->second.bytes = out.size_words() * sizeof(capnp::word);
+  reply_cache_bytes += it->second.bytes;
+}
+
+void Node::Impl::expire_reply_cache() {
+  const auto now = Clock::now();
+  while (!reply_cache_order.empty()) {
+    auto it = reply_cache.find(reply_cache_order.front());
+    const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
+    if (it != reply_cache.end() && it->second.expires > now && !over_budget) break;
+    if (it != reply_cache.end()) {
+      if (!it->second.answer && !over_budget) break;  // still running: keep until it answers
+      reply_cache_bytes -= it->second.bytes;
+      reply_cache.erase(it);
+    }
+    reply_cache_order.pop_front();
+  }
+}
+
+void Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline) {
+  if (!router || stopped) return;
+  CallerState& caller = callers[identity];
+  auto env = out.envelope();
+  env.setStreamId(stream_id);
+  env.setSeq(++caller.out_seq);
+  env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  zmq::message_t frame = out.to_frame();
+  for (;;) {
+    try {
+      zmq::message_t id_frame(identity.data(), identity.size());
+      if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+        router->send(frame, zmq::send_flags::dontwait);
+        ++counters.sent;
+        return;
+      }
+    } catch (const zmq::error_t& e) {
+      // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
+      logger.warn("caller_gone", {{"error", e.what()}});
+      callers.erase(identity);
+      return;
+    }
+    // The caller's queue is full: wait (this fiber only) for it to drain, until the deadline.
+    if (Clock::now() > deadline || stopped) {
+      logger.warn("answer_not_sent", {{"reason", "caller queue full until the deadline"}});
+      return;
+    }
+    boost::this_fiber::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void Node::Impl::deliver_to_bound(HandlerId id, const MessagePtr& message, Responder respond) {
+  auto found = bound.find(id);
+  if (found == bound.end()) {
+    if (message->kind() == Kind::REQUEST && respond) {
+      respond(detail::make_error(*message, Status(ErrorCode::unknown_handler, "handler id " + std::to_string(id) + " is not bound")));
+    } else {
+      ++counters.late_replies;
+    }
+    return;
+  }
+  BoundEntry& entry = found->second;
+  if (entry.alive && !entry.alive()) {
+    bound.erase(found);
+    if (message->kind() == Kind::REQUEST && respond) {
+      respond(detail::make_error(*message, Status(ErrorCode::handler_gone, "the object handler id " + std::to_string(id) + " named no longer exists")));
+    }
+    return;
+  }
+  auto incoming = std::make_shared<BoundIncoming>(message, message->kind() == Kind::REQUEST ? std::move(respond) : Responder{});
+  if (entry.channel) {
+    auto channel = entry.channel;
+    if (channel->try_push(incoming) == boost::fibers::channel_op_status::full) {
+      // Full: wait in a fiber of its own rather than drop (the producer is bounded by in-flight limits).
+      reactor.spawn([channel, incoming]() mutable { channel->push(std::move(incoming)); });
+    }
+    return;
+  }
+  // Functions and objects may block: run them in a fiber (fibers start in arrival order).
+  reactor.spawn([fn = entry.fn, incoming]() {
+    try {
+      fn(*incoming);
+    } catch (const kj::Exception& e) {
+      (void)incoming->fail(Status(ErrorCode::bad_request, std::string("payload did not decode: ") + e.getDescription().cStr()));
+    } catch (const std::exception& e) {
+      (void)incoming->fail(Status(ErrorCode::internal, e.what()));
+    }
+  });
+}
+
+}  // namespace skymesh::bus

@@ -1,0 +1,12 @@
+# Every dependency comes from Debian 12's packages (scripts/bootstrap installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(CapnProto REQUIRED)
+find_package(cppzmq REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS fiber context)
+find_package(Catch2 REQUIRED)
+find_package(OpenSSL REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
+pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
