@@ -158,7 +158,8 @@ struct Node::Impl {
   void on_router_readable();
   void dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond);
   void send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
-  void answer_remote(const std::string& identity, const MessagePtr& request, detail::Outgoing&& out);
+  void answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
+                     Clock::time_point deadline, detail::Outgoing&& out);
   void remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out);
   void expire_reply_cache();
 

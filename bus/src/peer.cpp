@@ -143,14 +143,13 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out) {
 }
 
 Status Node::Impl::send_frame_to_peer(Peer& peer, zmq::message_t& frame, Clock::time_point) {
+  // A resend (failover or a revived peer): same request id, numbered anew for the stream it now travels on.
   zmq::message_t copy;
   copy.copy(frame);
-  if (!peer.socket->send(copy, zmq::send_flags::dontwait)) {
-    return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
-  }
-  ++counters.sent;
-  peer.last_send = Clock::now();
-  return Status();
+  Result<MessagePtr> decoded = detail::decode_frame(std::move(copy));
+  if (!decoded.ok()) return decoded.status();
+  detail::Outgoing again = detail::Outgoing::copy_of(decoded.value()->envelope());
+  return send_to_peer(peer, again);
 }
 
 void Node::Impl::set_peer_alive(Peer& peer, bool alive) {

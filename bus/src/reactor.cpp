@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <thread>
 #include <stdexcept>
 #include <vector>
 
@@ -54,6 +55,7 @@ struct Reactor::Impl {
   std::vector<std::pair<int, std::function<void()>>> stop_hooks;
   int next_hook_id = 1;
   size_t live_fibers = 0;
+  std::thread::id running_thread;  // set while run() runs; fibers spawned elsewhere wait for it
   boost::fibers::pooled_fixedsize_stack stacks{k_fiber_stack_bytes};
 
   Impl() {
@@ -103,6 +105,11 @@ size_t Reactor::live_fibers() const { return impl_->live_fibers; }
 
 void Reactor::spawn(std::function<void()> fn) {
   Impl* impl = impl_.get();
+  if (impl->running_thread != std::this_thread::get_id()) {
+    // Not inside run() on its thread (e.g. a Node set up before run()): the fiber starts once the loop runs.
+    post(std::move(fn));
+    return;
+  }
   ++impl->live_fibers;
   boost::fibers::fiber(std::allocator_arg, impl->stacks, [impl, task = std::move(fn)]() {
     try {
@@ -134,6 +141,7 @@ bool Reactor::stopping() const { return impl_->stop_requested; }
 void Reactor::run(std::function<void()> main) {
   Impl& impl = *impl_;
   boost::fibers::use_scheduling_algorithm<detail::PollAlgorithm>(impl.state);
+  impl.running_thread = std::this_thread::get_id();
   if (main) spawn(std::move(main));
 
   bool hooks_ran = false;
@@ -146,7 +154,11 @@ void Reactor::run(std::function<void()> main) {
         auto hooks = impl.stop_hooks;  // a hook may remove itself
         for (auto& hook : hooks) hook.second();
       }
-      if (impl.live_fibers == 0 || now() >= grace_end) break;
+      if (impl.live_fibers == 0) break;
+      if (now() >= grace_end) {
+        std::fprintf(stderr, "level=warn event=stop_grace_expired live_fibers=%zu\n", impl.live_fibers);
+        break;
+      }
     }
     if (impl.items_dirty) impl.rebuild_items();
 
@@ -191,6 +203,7 @@ void Reactor::run(std::function<void()> main) {
     impl.state.idle.wait(lock);
   }
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+  impl.running_thread = std::thread::id();
   impl.stop_requested = false;
 }
 

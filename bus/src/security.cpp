@@ -39,8 +39,8 @@ Result<CurveKeyPair> load_key_file(const std::filesystem::path& path) {
   int line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
-    line = trim(line.substr(0, line.find('#')));
-    if (line.empty()) continue;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;  // whole-line comments only: Z85 itself uses '#'
     const auto eq = line.find('=');
     const std::string name = eq == std::string::npos ? "public" : trim(line.substr(0, eq));
     const std::string value = trim(eq == std::string::npos ? line : line.substr(eq + 1));
@@ -95,8 +95,8 @@ Result<std::vector<std::string>> load_allow_file(const std::filesystem::path& pa
   int line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
-    line = trim(line.substr(0, line.find('#')));
-    if (line.empty()) continue;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;  // whole-line comments only: Z85 itself uses '#'
     const auto eq = line.find('=');
     if (eq != std::string::npos) {
       if (trim(line.substr(0, eq)) != "public") continue;  // a concatenated key file's secret line: skip

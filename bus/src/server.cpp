@@ -121,7 +121,7 @@ void Node::Impl::on_router_readable() {
     auto env = message->envelope();
     CallerState& caller = callers[identity];
     caller.last_seen = Clock::now();
-    if (env.getStreamId() == caller.in_stream) {
+    if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
       if (env.getSeq() != caller.in_seq + 1) {
         ++counters.gaps;
         logger.warn("sequence_gap", {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
@@ -135,8 +135,11 @@ void Node::Impl::on_router_readable() {
       case Kind::REQUEST:
         // Handlers may block (downstream calls, sleeps): each request runs in a fiber of its own.
         reactor.spawn([this, identity, message, sender]() {
-          dispatch_request(message, sender, [this, identity, message](detail::Outgoing&& out) {
-            answer_remote(identity, message, std::move(out));
+          // Read before the handler runs: it may use up the request's traversal budget.
+          const uint64_t request_id = message->request_id();
+          const Clock::time_point deadline = detail::steady_deadline(message->envelope().getDeadlineUs());
+          dispatch_request(message, sender, [this, identity, sender, request_id, deadline](detail::Outgoing&& out) {
+            answer_remote(identity, sender, request_id, deadline, std::move(out));
           });
         });
         break;
@@ -231,7 +234,13 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
   if (still != methods.end()) still->second.stats.record(Clock::now() - begin, !status.ok());
   if (*cancelled) return;
   if (!status.ok()) {
-    respond(detail::make_error(*request, status));
+    // Turn the prepared answer into the error (the request itself is not read again).
+    auto answer = out.envelope();
+    answer.setKind(Kind::ERROR);
+    answer.getPayload().clear();
+    answer.setErrorCode(static_cast<uint16_t>(status.code()));
+    answer.setErrorMessage(status.message());
+    respond(std::move(out));
     return;
   }
   out.envelope().setPayloadType(entry.reply_schema.getProto().getId());
@@ -242,14 +251,11 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
   respond(std::move(out));
 }
 
-void Node::Impl::answer_remote(const std::string& identity, const MessagePtr& request, detail::Outgoing&& out) {
-  auto env = request->envelope();
-  const auto sender = std::string(reinterpret_cast<const char*>(env.getSender().begin()), env.getSender().size());
-  send_to_caller(identity, out, detail::steady_deadline(env.getDeadlineUs()));
+void Node::Impl::answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
+                               Clock::time_point deadline, detail::Outgoing&& out) {
+  send_to_caller(identity, out, deadline);
   const Kind kind = out.envelope().getKind();
-  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) {
-    remember_answer(sender, env.getRequestId(), out);
-  }
+  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) remember_answer(sender, request_id, out);
 }
 
 void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out) {

@@ -67,7 +67,9 @@ Status Subscription::resubscribe() {
   consumed_since_credit_ = 0;
   subscribed_peer_ = peer.get();
   subscribed_epoch_ = peer->epoch;
-  return impl.send_to_peer(*peer, subscribe);
+  Status sent = impl.send_to_peer(*peer, subscribe);
+  subscribe_unsent_ = !sent.ok();
+  return sent;
 }
 
 Result<MessagePtr> Subscription::next(std::chrono::milliseconds timeout) {
@@ -84,11 +86,13 @@ Result<MessagePtr> Subscription::next(std::chrono::milliseconds timeout) {
         break;
       }
     }
-    if (serving && (serving.get() != subscribed_peer_ || serving->epoch != subscribed_epoch_)) {
+    if (subscribe_unsent_ || (serving && (serving.get() != subscribed_peer_ || serving->epoch != subscribed_epoch_))) {
       (void)resubscribe();
     }
     IncomingPtr incoming;
-    const auto wait = std::min<Clock::duration>(slice, give_up - Clock::now());
+    // Until the subscribe is out (no connection yet), look again soon.
+    const Clock::duration this_slice = subscribe_unsent_ ? Clock::duration(std::chrono::milliseconds(5)) : slice;
+    const auto wait = std::min<Clock::duration>(this_slice, give_up - Clock::now());
     const auto status = channel_->pop_wait_for(incoming, std::max<Clock::duration>(wait, Clock::duration::zero()));
     if (status == boost::fibers::channel_op_status::closed) {
       return Status(ErrorCode::cancelled, "subscription closed");

@@ -40,7 +40,7 @@ class FrameMessage final : public Message {
     }
     auto words = kj::arrayPtr(static_cast<const capnp::word*>(data), size / sizeof(capnp::word));
     capnp::ReaderOptions options;
-    options.traversalLimitInWords = words.size() * 4 + 1024;
+    // Cap'n Proto's default (8 Mi words) bounds amplification; handlers may read fields many times.
     options.nestingLimit = k_max_nesting;
     try {
       reader_.emplace(words, options);
@@ -94,11 +94,14 @@ zmq::message_t Outgoing::to_frame() const {
   return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
 }
 
-Outgoing Outgoing::clone() const {
+Outgoing Outgoing::clone() const { return copy_of(envelope_.asReader()); }
+
+Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
   Outgoing copy;
+  const size_t words = envelope.totalSize().wordCount + 1;
   copy.builder_ = std::make_unique<capnp::MallocMessageBuilder>(
-      static_cast<unsigned>(std::max<size_t>(k_first_segment_words, size_words())));
-  copy.builder_->setRoot(envelope_.asReader());
+      static_cast<unsigned>(std::max<size_t>(k_first_segment_words, words)));
+  copy.builder_->setRoot(envelope);
   copy.envelope_ = copy.builder_->getRoot<proto::Envelope>();
   return copy;
 }

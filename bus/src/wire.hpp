@@ -35,6 +35,8 @@ class Outgoing {
   size_t size_words() const;
   // A deep copy (the reply cache keeps one while the original is sent).
   Outgoing clone() const;
+  // A builder holding a copy of a received or encoded envelope (to re-stamp and resend it).
+  static Outgoing copy_of(proto::Envelope::Reader envelope);
 
  private:
   Outgoing() : envelope_(nullptr) {}

@@ -23,17 +23,16 @@ void Session::on_request(bus::Incoming& incoming) {
   });
 }
 
-EchoService::EchoService(bus::Node& node) : node_(node) {}
+EchoService::EchoService(bus::Node& node, std::string instance) : node_(node), instance_(std::move(instance)) {}
 
 bus::Status EchoService::attach() {
-  const std::string name = node_.options().name;
   node_.handle<EchoRequest, EchoReply>(
-      "echo.echo", [this, name](bus::CallContext&, EchoRequest::Reader request, EchoReply::Builder reply) {
+      "echo.echo", [this](bus::CallContext&, EchoRequest::Reader request, EchoReply::Builder reply) {
         if (request.getDelayMs() > 0) boost::this_fiber::sleep_for(std::chrono::milliseconds(request.getDelayMs()));
         reply.setText(request.getText());
         reply.setData(request.getData());
         reply.setCalls(++calls_);
-        reply.setNode(name);
+        reply.setNode(instance_);
         return bus::Status();
       });
   // A pure function of its request: callers may cache it forever.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 
 #include "skymesh/bus/node.hpp"
 
@@ -23,7 +24,8 @@ class Session {
 
 class EchoService {
  public:
-  explicit EchoService(bus::Node& node);
+  // `instance` is the name echo.echo replies carry (replicas tell themselves apart by it).
+  explicit EchoService(bus::Node& node, std::string instance = "echo");
   EchoService(const EchoService&) = delete;
   EchoService& operator=(const EchoService&) = delete;
 
@@ -33,6 +35,7 @@ class EchoService {
 
  private:
   bus::Node& node_;
+  std::string instance_;
   uint64_t calls_ = 0;
   uint64_t upper_calls_ = 0;
   std::map<bus::HandlerId, std::shared_ptr<Session>> sessions_;

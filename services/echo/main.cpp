@@ -5,9 +5,12 @@
 int main(int argc, char** argv) {
   using namespace skymesh;
   std::unique_ptr<echo::EchoService> service;
-  return bus::run_serverlet(argc, argv, {"echo", "the model serverlet: echo, streaming, topics, sessions", {}},
-                            [&service](bus::Node& node, const bus::ServerletOptions&) {
-                              service = std::make_unique<echo::EchoService>(node);
-                              return service->attach();
-                            });
+  const bus::ServerletSpec spec{"echo", "the model serverlet: echo, streaming, topics, sessions",
+                                {{"instance", "a name echo.echo replies carry, to tell replicas apart"}}};
+  return bus::run_serverlet(argc, argv, spec, [&service](bus::Node& node, const bus::ServerletOptions& options) {
+    auto instance = options.values.find("instance");
+    service = std::make_unique<echo::EchoService>(
+        node, instance == options.values.end() ? node.options().name : instance->second);
+    return service->attach();
+  });
 }

@@ -133,6 +133,7 @@ class Subscription {
   uint32_t consumed_since_credit_ = 0;
   const void* subscribed_peer_ = nullptr;  // the replica serving us, and its epoch when we subscribed
   uint64_t subscribed_epoch_ = 0;
+  bool subscribe_unsent_ = true;           // not connected yet: next() retries the subscribe
 };
 
 }  // namespace skymesh::bus

@@ -39,7 +39,8 @@ class Reactor {
   void stop();
   bool stopping() const;
 
-  // Starts `fn` as a new fiber on this reactor; reactor thread only. Fibers use pooled stacks.
+  // Starts `fn` as a new fiber on this reactor (pooled stacks). Called outside run() or from another thread,
+  // the fiber starts once the loop runs on its thread.
   void spawn(std::function<void()> fn);
   // Thread-safe: runs `fn` as a fiber on the reactor thread (used by worker threads to hand results back).
   void post(std::function<void()> fn);

@@ -24,7 +24,7 @@ struct Security {
 };
 
 CurveKeyPair generate_curve_keypair();
-// Key file: lines `public = Z85` and `secret = Z85` (`#` starts a comment). Written with mode 0600.
+// Key file: lines `public = Z85` and `secret = Z85`; a line starting with `#` is a comment. Mode 0600.
 Result<CurveKeyPair> load_key_file(const std::filesystem::path& path);
 Status write_key_file(const std::filesystem::path& path, const CurveKeyPair& keys);
 // Allow file: one Z85 public key per line (or `public = Z85` lines, so key files can be concatenated).

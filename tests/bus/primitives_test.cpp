@@ -1,0 +1,207 @@
+// Synchronous, asynchronous, streaming and subscription primitives; transports; the client cache.
+#include <boost/fiber/all.hpp>
+
+#include "bus_fixture.hpp"
+
+using namespace skymesh;
+using test::echo_call;
+using Clock = std::chrono::steady_clock;
+
+TEST_CASE("a synchronous call blocks only its own fiber") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    std::vector<std::string> order;
+    boost::fibers::fiber slow([&]() {
+      REQUIRE(echo_call(client, "echo.echo", "slow", 300).ok());
+      order.push_back("slow");
+    });
+    REQUIRE(echo_call(client, "echo.echo", "fast").ok());
+    order.push_back("fast");
+    slow.join();
+    CHECK(order == std::vector<std::string>{"fast", "slow"});
+  });
+}
+
+TEST_CASE("asynchronous calls are issued together and waited on together") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    std::vector<bus::RawFuture> futures;
+    const auto begin = Clock::now();
+    for (int i = 0; i < 50; ++i) {
+      futures.push_back(client.async_call<proto::EchoRequest>("echo.echo", [i](proto::EchoRequest::Builder request) {
+        request.setText(std::to_string(i));
+        request.setDelayMs(100);
+      }));
+    }
+    auto results = bus::wait_all(futures);
+    const auto elapsed = Clock::now() - begin;
+    REQUIRE(results.size() == 50);
+    for (int i = 0; i < 50; ++i) {
+      REQUIRE(results[i].ok());
+      CHECK(std::string(results[i].value()->payload<proto::EchoReply>().getText()) == std::to_string(i));
+    }
+    // 50 calls of 100 ms each ran concurrently, not one after another (5 s).
+    CHECK(elapsed < std::chrono::milliseconds(2500));
+  });
+}
+
+TEST_CASE("a call past its deadline fails with deadline_exceeded and the server is told to cancel") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    const auto begin = Clock::now();
+    auto late = echo_call(client, "echo.echo", "late", 1000, 0, bus::CallOptions{std::chrono::milliseconds(100)});
+    const auto elapsed = Clock::now() - begin;
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.status().code() == bus::ErrorCode::deadline_exceeded);
+    CHECK(elapsed < std::chrono::milliseconds(900));
+    // Wait past the handler's end: the cancelled call sends nothing back, so nothing arrives late.
+    boost::this_fiber::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(echo_call(client, "echo.echo", "next").ok());
+    CHECK(bus.client_node.counters().late_replies == 0);
+  });
+}
+
+TEST_CASE("a handler's downstream call inherits the deadline of the call it serves") {
+  test::BusFixture bus;
+  bus::Node proxy(bus.reactor, test::quick_options("proxy"));
+  REQUIRE(proxy.listen("inproc://proxy").ok());
+  auto downstream = bus::Client::connect(proxy, bus.endpoint());
+  REQUIRE(downstream.ok());
+  bus::Client to_echo = downstream.value();
+  bus::Status downstream_status;
+  proxy.handle<proto::EchoRequest, proto::EchoReply>(
+      "proxy.echo", [&](bus::CallContext&, proto::EchoRequest::Reader request, proto::EchoReply::Builder) {
+        downstream_status = echo_call(to_echo, "echo.echo", request.getText(), 2000).status();
+        return downstream_status;
+      });
+  bus.run([&]() {
+    auto client = bus.client("inproc://proxy");
+    const auto begin = Clock::now();
+    auto result = echo_call(client, "proxy.echo", "x", 0, 0, bus::CallOptions{std::chrono::milliseconds(200)});
+    REQUIRE_FALSE(result.ok());
+    boost::this_fiber::sleep_for(std::chrono::milliseconds(200));
+    CHECK(downstream_status.code() == bus::ErrorCode::deadline_exceeded);
+    CHECK(Clock::now() - begin < std::chrono::milliseconds(1500));
+  });
+}
+
+TEST_CASE("a subscriber gets everything since N, then live events") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    REQUIRE(echo_call(client, "echo.publish", "old", 0, 10).ok());
+    bus::Subscription subscription(client, "echo.ticks", 4);
+    for (uint64_t seq = 4; seq <= 10; ++seq) {
+      auto event = subscription.next(std::chrono::milliseconds(2000));
+      REQUIRE(event.ok());
+      CHECK(event.value()->event_seq() == seq);
+      CHECK(std::string(event.value()->payload<proto::Tick>().getNote()) == "old");
+    }
+    REQUIRE(echo_call(client, "echo.publish", "live", 0, 3).ok());
+    for (uint64_t seq = 11; seq <= 13; ++seq) {
+      auto event = subscription.next(std::chrono::milliseconds(2000));
+      REQUIRE(event.ok());
+      CHECK(event.value()->event_seq() == seq);
+      CHECK(std::string(event.value()->payload<proto::Tick>().getNote()) == "live");
+    }
+    auto nothing = subscription.next(std::chrono::milliseconds(50));
+    CHECK(nothing.status().code() == bus::ErrorCode::deadline_exceeded);
+  });
+}
+
+TEST_CASE("a subscriber that was away replays exactly what it missed") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    uint64_t last = 0;
+    {
+      bus::Subscription subscription(client, "echo.ticks", 1);
+      REQUIRE(echo_call(client, "echo.publish", "a", 0, 5).ok());
+      for (int i = 0; i < 5; ++i) REQUIRE(subscription.next(std::chrono::milliseconds(2000)).ok());
+      last = subscription.last_seq();
+    }
+    REQUIRE(last == 5);
+    auto published = echo_call(client, "echo.publish", "while away", 0, 2000);
+    INFO(published.status().to_string());
+    REQUIRE(published.ok());
+    bus::Subscription again(client, "echo.ticks", last + 1);
+    for (uint64_t seq = 6; seq <= 2005; ++seq) {
+      auto event = again.next(std::chrono::milliseconds(2000));
+      REQUIRE(event.ok());
+      REQUIRE(event.value()->event_seq() == seq);
+    }
+  });
+}
+
+TEST_CASE("a subscription to an unknown topic gets not_found") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    bus::Subscription subscription(client, "echo.nothing", 0);
+    auto event = subscription.next(std::chrono::milliseconds(2000));
+    REQUIRE_FALSE(event.ok());
+    CHECK(event.status().code() == bus::ErrorCode::not_found);
+  });
+}
+
+TEST_CASE("the same client interface works in process, over inproc, ipc and tcp") {
+  const std::string ipc = "ipc:///tmp/skymesh-test-" + std::to_string(::getpid()) + ".sock";
+  for (const std::string endpoint : {"inproc://echo-test", ipc.c_str(), "tcp://127.0.0.1:0"}) {
+    test::BusFixture bus(endpoint);
+    bus.run([&]() {
+      auto client = bus.client();
+      auto reply = echo_call(client, "echo.echo", endpoint);
+      REQUIRE(reply.ok());
+      CHECK(std::string((*reply.value()).getText()) == endpoint);
+      auto local = bus::Client::local(bus.client_node, bus.server);
+      auto direct = echo_call(local, "echo.echo", "direct");
+      REQUIRE(direct.ok());
+      CHECK(std::string((*direct.value()).getText()) == "direct");
+      auto failed = echo_call(local, "echo.fail", "local");
+      CHECK(failed.status().code() == bus::ErrorCode::failed_precondition);
+    });
+  }
+}
+
+TEST_CASE("replies of an invariant-functional method are cached by the client") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    for (int i = 0; i < 3; ++i) {
+      auto reply = echo_call(client, "echo.upper", "abc");
+      REQUIRE(reply.ok());
+      CHECK(std::string((*reply.value()).getText()) == "ABC");
+    }
+    CHECK(bus.echo.upper_calls() == 1);
+    REQUIRE(echo_call(client, "echo.upper", "other").ok());
+    CHECK(bus.echo.upper_calls() == 2);
+  });
+}
+
+TEST_CASE("calls beyond the in-flight limit wait for a slot instead of being dropped") {
+  zmq::context_t context;
+  bus::Reactor reactor(context);
+  auto options = test::quick_options("client");
+  options.max_in_flight_per_peer = 4;
+  bus::Node server(reactor, test::quick_options("echo"));
+  bus::Node client_node(reactor, options);
+  echo::EchoService echo(server);
+  REQUIRE(echo.attach().ok());
+  REQUIRE(server.listen("inproc://limited").ok());
+  reactor.run_until_done([&]() {
+    auto client = bus::Client::connect(client_node, "inproc://limited").value();
+    std::vector<bus::RawFuture> futures;
+    const auto begin = Clock::now();
+    for (int i = 0; i < 12; ++i) {
+      futures.push_back(client.async_call<proto::EchoRequest>("echo.echo", [](proto::EchoRequest::Builder request) {
+        request.setDelayMs(50);
+      }));
+    }
+    for (auto& result : bus::wait_all(futures)) CHECK(result.ok());
+    // Three waves of four: at least 150 ms.
+    CHECK(Clock::now() - begin >= std::chrono::milliseconds(140));
+  });
+}

@@ -1,0 +1,130 @@
+// Serverlets in separate processes: replicas, failover, restarts, CurveZMQ, refusal to listen in the clear.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "bus_fixture.hpp"
+#include "child_process.hpp"
+
+using namespace skymesh;
+using test::ChildProcess;
+using test::echo_call;
+
+namespace {
+
+struct ClientSide {
+  zmq::context_t context;
+  bus::Reactor reactor{context};
+  bus::Node node;
+  explicit ClientSide(bus::NodeOptions options = test::quick_options("client")) : node(reactor, std::move(options)) {}
+  void run(std::function<void()> body) { reactor.run_until_done(std::move(body)); }
+};
+
+std::filesystem::path temp_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("skymesh-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("two serverlets in separate processes share the calls of one client over tcp") {
+  ChildProcess a("skymesh-echo", {"--instance", "a", "--log-level", "warn"});
+  ChildProcess b("skymesh-echo", {"--instance", "b", "--log-level", "warn"});
+  REQUIRE(!a.endpoint().empty());
+  REQUIRE(!b.endpoint().empty());
+  ClientSide side;
+  side.run([&]() {
+    auto client = bus::Client::connect(side.node, a.endpoint() + "," + b.endpoint()).value();
+    std::set<std::string> instances;
+    for (int i = 0; i < 20; ++i) {
+      auto reply = echo_call(client, "echo.echo", "spread");
+      REQUIRE(reply.ok());
+      instances.insert((*reply.value()).getNode());
+    }
+    CHECK(instances == std::set<std::string>{"a", "b"});
+  });
+}
+
+TEST_CASE("a killed replica's calls go to the live one") {
+  ChildProcess a("skymesh-echo", {"--instance", "a", "--log-level", "warn"});
+  ChildProcess b("skymesh-echo", {"--instance", "b", "--log-level", "warn"});
+  ClientSide side;
+  side.run([&]() {
+    auto client = bus::Client::connect(side.node, a.endpoint() + "," + b.endpoint()).value();
+    for (int i = 0; i < 4; ++i) REQUIRE(echo_call(client, "echo.echo", "before").ok());
+    // Calls in flight while a dies: slow ones, so some are pending on a when it goes.
+    std::vector<bus::RawFuture> pending;
+    for (int i = 0; i < 10; ++i) {
+      pending.push_back(client.async_call<proto::EchoRequest>("echo.echo", [](proto::EchoRequest::Builder request) {
+        request.setDelayMs(300);
+      }));
+    }
+    a.kill(SIGKILL);
+    for (auto& result : bus::wait_all(pending)) CHECK(result.ok());
+    for (int i = 0; i < 20; ++i) {
+      auto reply = echo_call(client, "echo.echo", "after");
+      REQUIRE(reply.ok());
+      CHECK(std::string((*reply.value()).getNode()) == "b");
+    }
+  });
+}
+
+TEST_CASE("a client recovers when its server restarts on the same endpoint") {
+  auto server = std::make_unique<ChildProcess>("skymesh-echo", std::vector<std::string>{"--log-level", "warn"});
+  const std::string endpoint = server->endpoint();
+  REQUIRE(!endpoint.empty());
+  ClientSide side;
+  side.run([&]() {
+    auto client = bus::Client::connect(side.node, endpoint).value();
+    REQUIRE(echo_call(client, "echo.echo", "first").ok());
+    server.reset();
+    server = std::make_unique<ChildProcess>("skymesh-echo", std::vector<std::string>{"--listen", endpoint, "--log-level", "warn"});
+    REQUIRE(server->endpoint() == endpoint);
+    auto reply = echo_call(client, "echo.echo", "again", 0, 0, bus::CallOptions{std::chrono::milliseconds(5000)});
+    REQUIRE(reply.ok());
+    CHECK((*reply.value()).getCalls() == 1);  // a new process answered
+  });
+}
+
+TEST_CASE("CurveZMQ admits a listed client key and refuses an unlisted one") {
+  const auto dir = temp_dir("curve");
+  const auto server_keys = bus::generate_curve_keypair();
+  const auto listed = bus::generate_curve_keypair();
+  const auto unlisted = bus::generate_curve_keypair();
+  REQUIRE(bus::write_key_file(dir / "server.key", server_keys).ok());
+  REQUIRE(bus::write_key_file(dir / "allow", bus::CurveKeyPair{listed.public_key, ""}).ok());
+  ChildProcess server("skymesh-echo", {"--key", (dir / "server.key").string(), "--allow", (dir / "allow").string(),
+                                       "--log-level", "warn"});
+  REQUIRE(!server.endpoint().empty());
+  for (const auto& [keys, admitted] : {std::pair{listed, true}, std::pair{unlisted, false}}) {
+    auto options = test::quick_options("client");
+    options.security.keys = keys;
+    ClientSide side(options);
+    side.run([&]() {
+      bus::ClientOptions client_options;
+      client_options.server_public_key = server_keys.public_key;
+      auto client = bus::Client::connect(side.node, server.endpoint(), client_options).value();
+      auto reply = echo_call(client, "echo.echo", "secret", 0, 0, bus::CallOptions{std::chrono::milliseconds(1000)});
+      CHECK(reply.ok() == admitted);
+    });
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a serverlet refuses a non-loopback listen without keys unless told --insecure") {
+  ChildProcess refused("skymesh-echo", {"--listen", "tcp://0.0.0.0:0", "--log-level", "error"}, 0);
+  CHECK(refused.wait_exit() == 1);
+  ChildProcess allowed("skymesh-echo", {"--listen", "tcp://0.0.0.0:0", "--insecure", "--log-level", "error"});
+  CHECK(!allowed.endpoint().empty());
+}
+
+TEST_CASE("a serverlet given a malformed key file says why and does not start") {
+  const auto dir = temp_dir("badkey");
+  {
+    std::ofstream(dir / "bad.key") << "secret = not-a-key\n";
+  }
+  ChildProcess server("skymesh-echo", {"--key", (dir / "bad.key").string()}, 0);
+  CHECK(server.wait_exit() == 2);
+  std::filesystem::remove_all(dir);
+}
