@@ -6,6 +6,7 @@ $Cxx.namespace("skymesh::proto");
 
 using Schema = import "/capnp/schema.capnp";
 using Envelope = import "envelope.capnp";
+using Json = import "/capnp/compat/json.capnp";
 
 struct Empty {}
 
@@ -33,7 +34,7 @@ struct TopicInfo {
 struct InfoReply {
   name @0 :Text;
   version @1 :Text;
-  nodeId @2 :Data;
+  nodeId @2 :Data $Json.hex;
   uptimeMs @3 :UInt64;
   endpoints @4 :List(Text);
   methods @5 :List(MethodInfo);

@@ -1,5 +1,7 @@
 #include "skymesh/bus/json.hpp"
 
+#include <cctype>
+
 #include <capnp/compat/json.h>
 #include <capnp/dynamic.h>
 #include <kj/exception.h>
@@ -46,10 +48,72 @@ Result<capnp::StructSchema> JsonSchemas::struct_schema(uint64_t id) const {
   return Status(ErrorCode::not_found, "unknown schema id " + std::to_string(id));
 }
 
+namespace {
+
+constexpr uint64_t k_json_name_annotation = 0xfa5b1fd61c2e7c3dull;
+constexpr uint64_t k_json_hex_annotation = 0xf061e22f0ae5c7b5ull;
+
+bool has_annotation(capnp::StructSchema::Field field, uint64_t id) {
+  for (auto annotation : field.getProto().getAnnotations()) {
+    if (annotation.getId() == id) return true;
+  }
+  return false;
+}
+
+bool is_hex(capnp::Text::Reader text) {
+  if (text.size() % 2 != 0) return false;
+  for (char c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string json_name(capnp::StructSchema::Field field) {
+  for (auto annotation : field.getProto().getAnnotations()) {
+    if (annotation.getId() == k_json_name_annotation) return annotation.getValue().getText();
+  }
+  return field.getProto().getName();
+}
+
+// Cap'n Proto's codec skips fields it does not know and reads bad hex as zeros; a person's typo deserves an
+// error instead. Returns the first offending field's path, or "".
+std::string unknown_field(capnp::StructSchema schema, capnp::JsonValue::Reader value, const std::string& path) {
+  if (!value.isObject()) return "";
+  for (auto member : value.getObject()) {
+    const std::string name = member.getName();
+    bool known = false;
+    for (auto field : schema.getFields()) {
+      if (json_name(field) != name) continue;
+      known = true;
+      capnp::Type type = field.getType();
+      if (type.isData() && has_annotation(field, k_json_hex_annotation) && member.getValue().isString() &&
+          !is_hex(member.getValue().getString())) {
+        return path + name + " (not an even-length hex string)";
+      }
+      if (type.isStruct()) {
+        std::string inner = unknown_field(type.asStruct(), member.getValue(), path + name + ".");
+        if (!inner.empty()) return inner;
+      }
+    }
+    if (!known) return path + name;
+  }
+  return "";
+}
+
+}  // namespace
+
 Status JsonSchemas::from_json(capnp::StructSchema schema, std::string_view json, capnp::AnyPointer::Builder payload) const {
   try {
+    capnp::MallocMessageBuilder parsed;
+    auto value = parsed.initRoot<capnp::JsonValue>();
+    impl_->codec.decodeRaw(kj::ArrayPtr<const char>(json.data(), json.size()), value);
+    if (!value.isObject()) return Status(ErrorCode::bad_request, "the request must be a JSON object");
+    const std::string unknown = unknown_field(schema, value.asReader(), "");
+    if (!unknown.empty()) {
+      return Status(ErrorCode::bad_request, std::string(schema.getShortDisplayName().cStr()) + ": bad or unknown field " + unknown);
+    }
     auto root = payload.initAs<capnp::DynamicStruct>(schema);
-    impl_->codec.decode(kj::ArrayPtr<const char>(json.data(), json.size()), root);
+    impl_->codec.decode(value.asReader(), root);
   } catch (const kj::Exception& e) {
     return Status(ErrorCode::bad_request, std::string("JSON does not fit ") + schema.getShortDisplayName().cStr() +
                                               ": " + e.getDescription().cStr());
