@@ -25,6 +25,9 @@ struct PollState {
   boost::fibers::mutex mutex;
   boost::fibers::condition_variable idle;             // notified when every other fiber is blocked
   std::atomic<bool> notified{false};
+  // Set while the algorithm is being replaced: Boost's set_algo() moves contexts only while has_ready_fibers()
+  // is true, and the dispatcher context must move too.
+  bool uninstalling = false;
 };
 
 class PollAlgorithm final : public boost::fibers::algo::algorithm {
@@ -43,6 +46,7 @@ class PollAlgorithm final : public boost::fibers::algo::algorithm {
  private:
   PollState& state_;
   boost::fibers::scheduler::ready_queue_type ready_queue_;
+  size_t ready_workers_ = 0;  // ready contexts other than the dispatcher
 };
 
 }  // namespace skymesh::bus::detail

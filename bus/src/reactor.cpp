@@ -202,7 +202,9 @@ void Reactor::run(std::function<void()> main) {
     std::unique_lock<boost::fibers::mutex> lock(impl.state.mutex);
     impl.state.idle.wait(lock);
   }
+  impl.state.uninstalling = true;
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+  impl.state.uninstalling = false;
   impl.running_thread = std::thread::id();
   impl.stop_requested = false;
 }

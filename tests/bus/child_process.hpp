@@ -47,6 +47,7 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   const std::vector<std::string>& endpoints() const { return endpoints_; }
+  pid_t pid() const { return pid_; }
   std::string endpoint() const { return endpoints_.empty() ? std::string() : endpoints_.front(); }
   // Sends `signal` and reaps the child; returns its exit status as waitpid reports it.
   int kill(int signal) {

@@ -128,3 +128,24 @@ TEST_CASE("a serverlet given a malformed key file says why and does not start") 
   CHECK(server.wait_exit() == 2);
   std::filesystem::remove_all(dir);
 }
+
+// Regression: Boost.Fiber's dispatcher waits in the ready queue, and counting it as a ready fiber made every
+// zmq_poll non-blocking: an idle serverlet burned a whole core.
+TEST_CASE("regression: an idle serverlet does not spin (dispatcher counted as a ready fiber)") {
+  ChildProcess echo("skymesh-echo", {"--log-level", "warn"});
+  REQUIRE(!echo.endpoint().empty());
+  auto cpu_ticks = [&echo]() {
+    std::ifstream stat("/proc/" + std::to_string(echo.pid()) + "/stat");
+    std::string field;
+    uint64_t total = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i == 14 || i == 15) total += std::stoull(field);  // utime + stime, in clock ticks
+    }
+    return total;
+  };
+  const uint64_t before = cpu_ticks();
+  ClientSide side;
+  side.run([&]() { boost::this_fiber::sleep_for(std::chrono::seconds(1)); });
+  // A busy loop uses about 100 ticks a second; an idle loop wakes twice a second for heartbeats.
+  CHECK(cpu_ticks() - before < 20);
+}

@@ -103,7 +103,7 @@ TEST_CASE("a garbage frame gets a bad_envelope error and the serverlet keeps ser
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  for (const std::string garbage : {std::string("hello"), std::string(64, '\xff'), std::string(16, '\0')}) {
+  for (const std::string& garbage : {std::string("hello"), std::string(64, '\xff'), std::string(16, '\0')}) {
     zmq::message_t frame(garbage.data(), garbage.size());
     socket.send(frame, zmq::send_flags::none);
     Answer error = receive(socket);

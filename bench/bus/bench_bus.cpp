@@ -1,0 +1,186 @@
+// bench_bus: the bus against raw ZeroMQ, in one run, on one machine, with the same 64-byte payload over tcp
+// loopback. Last line: one JSON object (see docs/bus.md for the targets and recorded figures).
+//
+//   build/bin/bench_bus [--seconds S]   (each phase runs S seconds; default 2)
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "echo_service.hpp"
+#include "raw_zmq.hpp"
+#include "skymesh/bus/client.hpp"
+#include "skymesh/bus/node.hpp"
+#include "skymesh/proto/test.capnp.h"
+
+using namespace skymesh;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr size_t k_payload_bytes = 64;
+constexpr size_t k_window = 512;
+
+double percentile(std::vector<double> values, double fraction) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(fraction * static_cast<double>(values.size())))];
+}
+
+bus::NodeOptions quiet(const std::string& name) {
+  bus::NodeOptions options;
+  options.name = name;
+  options.log_level = bus::LogLevel::error;
+  options.max_in_flight_per_peer = 4096;
+  return options;
+}
+
+// The echo serverlet on a thread of its own, like a separate serverlet process.
+struct BusServer {
+  zmq::context_t& context;
+  bus::Reactor reactor{context};
+  bus::Node node{reactor, quiet("echo")};
+  echo::EchoService echo{node};
+  std::thread thread;
+  explicit BusServer(zmq::context_t& shared) : context(shared) {
+    (void)echo.attach();
+    (void)node.listen("tcp://127.0.0.1:0");
+    thread = std::thread([this]() { reactor.run(); });
+  }
+  ~BusServer() {
+    reactor.stop();
+    thread.join();
+  }
+};
+
+struct BusResults {
+  std::vector<double> rtt_us;
+  double calls_per_s = 0;
+  std::vector<double> local_us;
+  double events_per_s = 0;
+  double replay_events_per_s = 0;
+};
+
+void fill_echo(proto::EchoRequest::Builder request, const std::string& payload) {
+  request.setData(capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(payload.data()), payload.size()));
+}
+
+BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double seconds) {
+  BusResults results;
+  bus::Reactor reactor(context);
+  bus::Node node(reactor, quiet("bench"));
+  bus::Node local_server(reactor, quiet("local-echo"));
+  echo::EchoService local_echo(local_server);
+  (void)local_echo.attach();
+  const std::string payload(k_payload_bytes, 'x');
+  reactor.run_until_done([&]() {
+    auto client = bus::Client::connect(node, endpoint).value();
+    auto call_once = [&](bus::Client& target) {
+      auto reply = target.call<proto::EchoRequest, proto::EchoReply>(
+          "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); });
+      if (!reply.ok()) {
+        std::fprintf(stderr, "call failed: %s\n", reply.status().to_string().c_str());
+        std::exit(1);
+      }
+    };
+    for (int i = 0; i < 200; ++i) call_once(client);
+    auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < end) {
+      const auto begin = Clock::now();
+      call_once(client);
+      results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+    }
+
+    // Pipelined: keep k_window calls in flight, wait on the oldest.
+    std::deque<bus::RawFuture> in_flight;
+    size_t done = 0;
+    auto begin = Clock::now();
+    end = begin + std::chrono::duration<double>(seconds);
+    while (Clock::now() < end || !in_flight.empty()) {
+      while (in_flight.size() < k_window && Clock::now() < end) {
+        in_flight.push_back(client.async_call<proto::EchoRequest>(
+            "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); }));
+      }
+      if (!in_flight.front().get().ok()) std::exit(1);
+      in_flight.pop_front();
+      ++done;
+    }
+    results.calls_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - begin).count();
+
+    // Same process: the handler runs in the calling fiber.
+    auto local = bus::Client::local(node, local_server);
+    for (int i = 0; i < 1000; ++i) call_once(local);
+    end = Clock::now() + std::chrono::duration<double>(seconds / 2);
+    while (Clock::now() < end) {
+      const auto t0 = Clock::now();
+      call_once(local);
+      results.local_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    }
+
+    // Live events: the server publishes a burst; the subscriber reads them as they come.
+    // Within the default ring (65536 entries) so replay since 1 still finds every event.
+    const uint32_t burst = static_cast<uint32_t>(std::min(50000.0, std::max(20000.0, 100000.0 * seconds)));
+    {
+      bus::Subscription live(client, "echo.ticks", 0);
+      (void)live.next(std::chrono::milliseconds(1));  // subscribed before the burst
+      begin = Clock::now();
+      auto publish = client.async_call<proto::EchoRequest>("echo.publish", [burst](proto::EchoRequest::Builder request) {
+        request.setCount(burst);
+      });
+      for (uint32_t i = 0; i < burst; ++i) {
+        if (!live.next(std::chrono::seconds(10)).ok()) std::exit(1);
+      }
+      results.events_per_s = burst / std::chrono::duration<double>(Clock::now() - begin).count();
+      (void)publish.get();
+    }
+    // Replay: everything since 1 from the log.
+    bus::Subscription replay(client, "echo.ticks", 1);
+    begin = Clock::now();
+    for (uint32_t i = 0; i < burst; ++i) {
+      if (!replay.next(std::chrono::seconds(10)).ok()) std::exit(1);
+    }
+    results.replay_events_per_s = burst / std::chrono::duration<double>(Clock::now() - begin).count();
+  });
+  return results;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 2;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--seconds") seconds = std::atof(argv[i + 1]);
+  }
+  zmq::context_t context;
+  bench::RawResults raw;
+  {
+    bench::RawEchoServer server(context);
+    raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, k_window);
+  }
+  BusResults bus_results;
+  {
+    BusServer server(context);
+    bus_results = run_bus(context, server.node.endpoints().front(), seconds);
+  }
+  const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
+  const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);
+  const double local_p50 = percentile(bus_results.local_us, 0.5);
+  std::printf("payload %zu bytes over tcp loopback, %.1f s per phase\n", k_payload_bytes, seconds);
+  std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50,
+              zmq_p99, bus_p50, bus_p99, bus_p50 / zmq_p50);
+  std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s,
+              bus_results.calls_per_s, bus_results.calls_per_s / raw.msgs_per_s);
+  std::printf("local call   p50 %.2f us\n", local_p50);
+  std::printf("events       live %.0f/s, replay since N %.0f/s\n", bus_results.events_per_s,
+              bus_results.replay_events_per_s);
+  std::printf("{\"bus_rtt_p50_us\":%.2f,\"bus_rtt_p99_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_rtt_p99_us\":%.2f,"
+              "\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_ratio\":%.3f,"
+              "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f}\n",
+              bus_p50, bus_p99, zmq_p50, zmq_p99, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
+              bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s,
+              bus_results.replay_events_per_s);
+  return 0;
+}
