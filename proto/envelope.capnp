@@ -50,4 +50,6 @@ struct Envelope {
   stateClass @18 :StateClass;  # a reply's caching class, from the handler's declaration
   cacheVersion @19 :UInt64; # invariant replies: the version; requests: the version the caller holds
   notModified @20 :Bool;    # reply to a request whose cacheVersion is current: use the cached reply
+  doneBelow @21 :UInt64;    # requests: every request of this sender with a lower requestId is answered or
+                            # abandoned, so the receiver may forget their cached answers (0: no claim)
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,10 +82,9 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
     auto call_once = [&](bus::Client& target) {
       auto reply = target.call<proto::EchoRequest, proto::EchoReply>(
           "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); });
-      if (!reply.ok()) {
-        std::fprintf(stderr, "call failed: %s\n", reply.status().to_string().c_str());
-        std::exit(1);
-      }
+      // Never std::exit() inside a fiber (the scheduler would wait for live fibers forever): throw, and
+      // run_until_done hands the exception to main().
+      if (!reply.ok()) throw std::runtime_error("call failed: " + reply.status().to_string());
     };
     for (int i = 0; i < 200; ++i) call_once(client);
     auto end = Clock::now() + std::chrono::duration<double>(seconds);
@@ -104,7 +104,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
         in_flight.push_back(client.async_call<proto::EchoRequest>(
             "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); }));
       }
-      if (!in_flight.front().get().ok()) std::exit(1);
+      if (!in_flight.front().get().ok()) throw std::runtime_error("pipelined call failed");
       in_flight.pop_front();
       ++done;
     }
@@ -131,7 +131,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
         request.setCount(burst);
       });
       for (uint32_t i = 0; i < burst; ++i) {
-        if (!live.next(std::chrono::seconds(10)).ok()) std::exit(1);
+        if (!live.next(std::chrono::seconds(10)).ok()) throw std::runtime_error("live event missing");
       }
       results.events_per_s = burst / std::chrono::duration<double>(Clock::now() - begin).count();
       (void)publish.get();
@@ -140,7 +140,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
     bus::Subscription replay(client, "echo.ticks", 1);
     begin = Clock::now();
     for (uint32_t i = 0; i < burst; ++i) {
-      if (!replay.next(std::chrono::seconds(10)).ok()) std::exit(1);
+      if (!replay.next(std::chrono::seconds(10)).ok()) throw std::runtime_error("replayed event missing");
     }
     results.replay_events_per_s = burst / std::chrono::duration<double>(Clock::now() - begin).count();
   });
@@ -161,9 +161,12 @@ int main(int argc, char** argv) {
     raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, k_window);
   }
   BusResults bus_results;
-  {
+  try {
     BusServer server(context);
     bus_results = run_bus(context, server.node.endpoints().front(), seconds);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_bus: %s\n", e.what());
+    return 1;
   }
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
   const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <kj/exception.h>
+
 #include "node_impl.hpp"
 
 namespace skymesh::bus {
@@ -122,9 +124,12 @@ detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint6
   env.setTarget(options.target);
   env.setDeadlineUs(detail::deadline_micros(deadline));
   uint64_t trace = scope.trace_id;
-  if (trace == 0) randombytes_buf(&trace, sizeof trace);
+  // A fresh trace: unique per node and request without a syscall (the node's random stream id mixed in).
+  if (trace == 0) trace = impl.stream_id ^ (env.getRequestId() * 0x9E3779B97F4A7C15ull);
   env.setTraceId(trace);
   env.setSender(capnp::Data::Reader(impl.id.data(), impl.id.size()));
+  // Lets servers forget cached answers we can no longer ask for again.
+  env.setDoneBelow(impl.pending.empty() ? env.getRequestId() : impl.pending.begin()->first);
   if (fill) fill(env.getPayload());
   return out;
 }
@@ -147,18 +152,33 @@ RawFuture local_call(Node::Impl& caller, ServiceState& service, detail::Outgoing
 
 }  // namespace
 
-void Node::Impl::apply_cache(ServiceState& service, const std::string& key, Result<MessagePtr>& result) {
-  if (!result.ok()) return;
+void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<MessagePtr>& result) {
+  if (!service.options.cache || call.reply_to != 0 || !result.ok()) return;
   const MessagePtr& reply = result.value();
   if (reply->kind() != Kind::REPLY) return;
   auto env = reply->envelope();
+  const StateClass state_class = env.getStateClass();
+  if (!env.getNotModified() && state_class != StateClass::INVARIANT_FUNCTIONAL && state_class != StateClass::INVARIANT) {
+    return;
+  }
+  if (call.cache_key.empty()) {
+    // The method's first cacheable reply: key it by the request kept for resends.
+    zmq::message_t copy;
+    copy.copy(call.frame);
+    auto request = detail::decode_frame(std::move(copy));
+    if (!request.ok()) return;
+    try {
+      call.cache_key = cache_key(call.method, request.value()->payload_any());
+    } catch (const kj::Exception&) {
+      return;
+    }
+  }
+  const std::string& key = call.cache_key;
   if (env.getNotModified()) {
     auto cached = service.cache.find(key);
     if (cached != service.cache.end()) result = cached->second.reply;
     return;
   }
-  const StateClass state_class = env.getStateClass();
-  if (state_class != StateClass::INVARIANT_FUNCTIONAL && state_class != StateClass::INVARIANT) return;
   const bool functional = state_class == StateClass::INVARIANT_FUNCTIONAL;
   service.functional_methods[std::string(reply->method())] = functional;
   if (service.cache.find(key) == service.cache.end()) service.cache_order.push_back(key);
@@ -210,19 +230,17 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
   detail::Outgoing request = make_request(impl, method, payload_type, fill, options, deadline);
   if (service.local_server) return local_call(impl, service, std::move(request));
 
-  // Client-side cache: invariant-functional replies are answered here; invariant ones are revalidated.
+  // Client-side cache. Only methods whose replies said they are cacheable pay for a key (SHA-256 of the
+  // canonical request); the first reply of such a method is stored from the kept frame (finish_pending).
   std::string key;
   if (service.options.cache && options.reply_to == 0) {
-    auto known = service.functional_methods.find(method);
-    if (known != service.functional_methods.end()) {
+    if (service.functional_methods.count(method)) {
       key = cache_key(method, request.envelope().getPayload().asReader());
       auto cached = service.cache.find(key);
       if (cached != service.cache.end()) {
         if (cached->second.functional) return ready_future(cached->second.reply);
         request.envelope().setCacheVersion(cached->second.version);
       }
-    } else {
-      key = cache_key(method, request.envelope().getPayload().asReader());
     }
   }
   if (Clock::now() - service.resolved_at > k_dns_refresh && service.target.find("dns+tcp://") != std::string::npos) {

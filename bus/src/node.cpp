@@ -120,6 +120,7 @@ void Node::Impl::start_timers() {
 void Node::Impl::fail_everything() {
   stopped = true;
   deadlines_changed.notify_all();
+  heartbeat_wake.notify_all();
   std::vector<uint64_t> ids;
   for (auto& [request_id, call] : pending) ids.push_back(request_id);
   for (uint64_t request_id : ids) {

@@ -45,8 +45,20 @@ struct CallerState {
   Clock::time_point last_seen;
 };
 
+// A request seen from a caller, by (sender node id, request id): its answer for retries, its cancel flag.
+struct RequestKey {
+  uint64_t sender_high = 0, sender_low = 0, request_id = 0;
+  bool operator==(const RequestKey&) const = default;
+};
+struct RequestKeyHash {
+  size_t operator()(const RequestKey& key) const {
+    return key.sender_high ^ (key.sender_low * 0x9E3779B97F4A7C15ull) ^ (key.request_id * 0xC2B2AE3D27D4EB4Full);
+  }
+};
 struct ReplyCacheEntry {
-  std::unique_ptr<detail::Outgoing> answer;  // null while the request is still running
+  zmq::message_t answer;           // the answer's frame as sent (shared, not copied); empty while running
+  bool answered = false;
+  std::shared_ptr<bool> cancelled;
   Clock::time_point expires;
   size_t bytes = 0;
 };
@@ -135,10 +147,11 @@ struct Node::Impl {
   std::vector<std::string> endpoints;
   std::unordered_map<std::string, MethodEntry> methods;
   std::unordered_map<std::string, CallerState> callers;
-  std::map<std::pair<std::string, uint64_t>, ReplyCacheEntry> reply_cache;  // (sender id, request id)
-  std::deque<std::pair<std::string, uint64_t>> reply_cache_order;
+  std::unordered_map<RequestKey, ReplyCacheEntry, RequestKeyHash> reply_cache;
+  std::deque<RequestKey> reply_cache_order;
   size_t reply_cache_bytes = 0;
-  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<bool>> running;  // cancel flags
+  // Per sender (its node id halves): the doneBelow it last claimed; its answers below that are dropped.
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> done_below;
   std::map<std::string, Topic> topics;
 
   // Handler ids (kinds 2-4).
@@ -147,9 +160,10 @@ struct Node::Impl {
 
   // Client side.
   std::unordered_map<std::string, std::shared_ptr<Peer>> peers;
-  std::unordered_map<uint64_t, PendingCall> pending;
+  std::map<uint64_t, PendingCall> pending;  // by request id: begin() is the oldest still waiting
   std::multimap<Clock::time_point, uint64_t> deadlines;
-  boost::fibers::condition_variable deadlines_changed;
+  boost::fibers::condition_variable deadlines_changed;  // wakes the deadline loop (earlier deadline, stop)
+  boost::fibers::condition_variable heartbeat_wake;     // wakes the heartbeat loop at stop
   uint64_t next_request_id = 1;
   std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
   bool timers_started = false;
@@ -157,10 +171,11 @@ struct Node::Impl {
   // server.cpp
   void on_router_readable();
   void dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond);
-  void send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
+  // Sends `out` to the caller with that routing id; returns a shared copy of the frame sent (empty if not).
+  zmq::message_t send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
   void answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
                      Clock::time_point deadline, detail::Outgoing&& out);
-  void remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out);
+  void remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame);
   void expire_reply_cache();
 
   // topics.cpp
@@ -183,7 +198,7 @@ struct Node::Impl {
   void deadline_loop();
   void fail_everything();
   // client.cpp: the reply cache of a service (invariant and invariant-functional methods).
-  void apply_cache(ServiceState& service, const std::string& key, Result<MessagePtr>& result);
+  void apply_cache(ServiceState& service, PendingCall& call, Result<MessagePtr>& result);
   std::string sender_key() const { return std::string(reinterpret_cast<const char*>(id.data()), id.size()); }
 };
 

@@ -111,7 +111,7 @@ void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) 
     if (call.peer->in_flight > 0) --call.peer->in_flight;
     call.peer->slot_free.notify_one();
   }
-  if (!call.cache_key.empty() && call.service) apply_cache(*call.service, call.cache_key, result);
+  if (call.service) apply_cache(*call.service, call, result);
   if (call.promise) {
     call.promise->set_value(std::move(result));
   } else if (call.reply_to != 0 && !result.ok() && result.status().code() != ErrorCode::ok) {
@@ -193,7 +193,7 @@ void Node::Impl::heartbeat_loop() {
   while (!stopped) {
     {
       std::unique_lock<boost::fibers::mutex> lock(mutex);
-      deadlines_changed.wait_for(lock, interval / 2);
+      heartbeat_wake.wait_for(lock, interval / 2);
     }
     if (stopped) return;
     const auto now = Clock::now();

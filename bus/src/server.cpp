@@ -1,5 +1,7 @@
 // The serving half of a Node: reads its ROUTER, checks every envelope, answers duplicates from the reply
 // cache, runs handlers in fibers, and sends each answer exactly once.
+#include <cstring>
+
 #include <boost/fiber/fss.hpp>
 #include <kj/exception.h>
 
@@ -77,6 +79,16 @@ class BoundIncoming final : public Incoming {
   bool answered_ = false;
 };
 
+RequestKey request_key(const std::string& sender, uint64_t request_id) {
+  RequestKey key;
+  key.request_id = request_id;
+  if (sender.size() == 16) {
+    std::memcpy(&key.sender_high, sender.data(), 8);
+    std::memcpy(&key.sender_low, sender.data() + 8, 8);
+  }
+  return key;
+}
+
 std::string routing_id(const zmq::message_t& frame) { return std::string(static_cast<const char*>(frame.data()), frame.size()); }
 
 }  // namespace
@@ -149,8 +161,8 @@ void Node::Impl::on_router_readable() {
         break;
       }
       case Kind::CANCEL: {
-        auto it = running.find({sender, env.getRequestId()});
-        if (it != running.end()) *it->second = true;
+        auto it = reply_cache.find(request_key(sender, env.getRequestId()));
+        if (it != reply_cache.end() && it->second.cancelled) *it->second.cancelled = true;
         break;
       }
       case Kind::SUBSCRIBE: on_subscribe(identity, message); break;
@@ -165,17 +177,29 @@ void Node::Impl::on_router_readable() {
 
 void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond) {
   auto env = request->envelope();
-  const auto key = std::make_pair(sender, env.getRequestId());
+  const RequestKey key = request_key(sender, env.getRequestId());
+  auto cancelled = std::make_shared<bool>(false);
   if (!sender.empty()) {
+    if (env.getDoneBelow() != 0) {
+      uint64_t& below = done_below[{key.sender_high, key.sender_low}];
+      below = std::max(below, env.getDoneBelow());
+    }
     expire_reply_cache();
     auto cached = reply_cache.find(key);
     if (cached != reply_cache.end()) {
       ++counters.duplicates;
-      // Still running: its answer will come. Done: send the same answer again.
-      if (cached->second.answer) respond(cached->second.answer->clone());
+      // Still running: its answer will come. Answered: send the same answer again, numbered anew.
+      if (cached->second.answered) {
+        zmq::message_t copy;
+        copy.copy(cached->second.answer);
+        auto decoded = detail::decode_frame(std::move(copy));
+        if (decoded.ok()) respond(detail::Outgoing::copy_of(decoded.value()->envelope()));
+      }
       return;
     }
-    reply_cache[key] = ReplyCacheEntry{nullptr, Clock::now() + options.reply_cache_window, 0};
+    ReplyCacheEntry& entry = reply_cache[key];
+    entry.cancelled = cancelled;
+    entry.expires = Clock::now() + options.reply_cache_window;
     reply_cache_order.push_back(key);
   }
   const Clock::time_point deadline = detail::steady_deadline(env.getDeadlineUs());
@@ -210,8 +234,6 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     return;
   }
 
-  auto cancelled = std::make_shared<bool>(false);
-  if (!sender.empty()) running[key] = cancelled;
   const Clock::time_point begin = Clock::now();
   ServerCallContext context(node, request, deadline, cancelled, &respond);
   detail::Outgoing out = detail::make_answer(*request, Kind::REPLY);
@@ -228,7 +250,6 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     logger.error("handler_exception", {{"method", method}, {"what", e.what()}});
     status = Status(ErrorCode::internal, std::string("handler failed: ") + e.what());
   }
-  if (!sender.empty()) running.erase(key);
   // The method may have been replaced meanwhile; stats go to the current entry if it still exists.
   auto still = methods.find(method);
   if (still != methods.end()) still->second.stats.record(Clock::now() - begin, !status.ok());
@@ -253,27 +274,32 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
 
 void Node::Impl::answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
                                Clock::time_point deadline, detail::Outgoing&& out) {
-  send_to_caller(identity, out, deadline);
+  zmq::message_t sent = send_to_caller(identity, out, deadline);
   const Kind kind = out.envelope().getKind();
-  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) remember_answer(sender, request_id, out);
+  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) remember_answer(sender, request_id, std::move(sent));
 }
 
-void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, const detail::Outgoing& out) {
-  auto it = reply_cache.find({sender, request_id});
+void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame) {
+  auto it = reply_cache.find(request_key(sender, request_id));
   if (it == reply_cache.end()) return;
-  it->second.answer = std::make_unique<detail::Outgoing>(out.clone());
-  it->second.bytes = out.size_words() * sizeof(capnp::word);
+  it->second.answered = true;
+  it->second.bytes = frame.size();
+  it->second.answer = std::move(frame);
+  it->second.cancelled.reset();
   reply_cache_bytes += it->second.bytes;
 }
 
 void Node::Impl::expire_reply_cache() {
   const auto now = Clock::now();
   while (!reply_cache_order.empty()) {
-    auto it = reply_cache.find(reply_cache_order.front());
-    const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
-    if (it != reply_cache.end() && it->second.expires > now && !over_budget) break;
+    const RequestKey& front = reply_cache_order.front();
+    auto it = reply_cache.find(front);
     if (it != reply_cache.end()) {
-      if (!it->second.answer && !over_budget) break;  // still running: keep until it answers
+      const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
+      auto below = done_below.find({front.sender_high, front.sender_low});
+      const bool acknowledged = below != done_below.end() && front.request_id < below->second;
+      if (!over_budget && !acknowledged && it->second.expires > now) break;
+      if (!it->second.answered && !over_budget) break;  // still running: keep until it answers
       reply_cache_bytes -= it->second.bytes;
       reply_cache.erase(it);
     }
@@ -281,8 +307,9 @@ void Node::Impl::expire_reply_cache() {
   }
 }
 
-void Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline) {
-  if (!router || stopped) return;
+zmq::message_t Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out,
+                                          Clock::time_point deadline) {
+  if (!router || stopped) return {};
   CallerState& caller = callers[identity];
   auto env = out.envelope();
   env.setStreamId(stream_id);
@@ -293,20 +320,22 @@ void Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
     try {
       zmq::message_t id_frame(identity.data(), identity.size());
       if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+        zmq::message_t kept;
+        kept.copy(frame);
         router->send(frame, zmq::send_flags::dontwait);
         ++counters.sent;
-        return;
+        return kept;
       }
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
       logger.warn("caller_gone", {{"error", e.what()}});
       callers.erase(identity);
-      return;
+      return {};
     }
     // The caller's queue is full: wait (this fiber only) for it to drain, until the deadline.
     if (Clock::now() > deadline || stopped) {
       logger.warn("answer_not_sent", {{"reason", "caller queue full until the deadline"}});
-      return;
+      return {};
     }
     boost::this_fiber::sleep_for(std::chrono::milliseconds(1));
   }
