@@ -25,6 +25,9 @@ class FrameMessage final : public Message {
  public:
   // Precondition: words is 8-byte aligned and lives as long as this object (it points into frame_ or copy_).
   FrameMessage(zmq::message_t&& frame) : frame_(std::move(frame)) {}
+  // Cap'n Proto's reader destructor is noexcept(false); Message's is noexcept, and a reader that is done
+  // reading never throws on destruction.
+  ~FrameMessage() noexcept override { reader_.reset(); }
 
   Status init() {
     const size_t size = frame_.size();
