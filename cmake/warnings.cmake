@@ -8,5 +8,6 @@ endfunction()
 
 if(SKYMESH_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_compile_definitions(SKYMESH_SANITIZE_BUILD)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -14,6 +14,9 @@
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/pooled_fixedsize_stack.hpp>
 #include <kj/exception.h>
+#if defined(__SANITIZE_ADDRESS__) || defined(__clang__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "poll_algorithm.hpp"
 
@@ -37,6 +40,33 @@ void report_fiber_exception(std::exception_ptr error) {
   }
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SKYMESH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SKYMESH_ASAN 1
+#endif
+#endif
+
+// Pooled fiber stacks. Under AddressSanitizer a reused stack still carries the poison of the frames the last
+// fiber left on it (a context switch skips their epilogues), so it is unpoisoned before each reuse. Copies
+// share one pool (Boost.Fiber copies the allocator into each fiber).
+class FiberStacks {
+ public:
+  explicit FiberStacks(size_t bytes) : pool_(bytes) {}
+  boost::context::stack_context allocate() {
+    boost::context::stack_context stack = pool_.allocate();
+#ifdef SKYMESH_ASAN
+    __asan_unpoison_memory_region(static_cast<char*>(stack.sp) - stack.size, stack.size);
+#endif
+    return stack;
+  }
+  void deallocate(boost::context::stack_context& stack) noexcept { pool_.deallocate(stack); }
+
+ private:
+  boost::fibers::pooled_fixedsize_stack pool_;
+};
+
 }  // namespace
 
 struct Reactor::Impl {
@@ -56,7 +86,7 @@ struct Reactor::Impl {
   int next_hook_id = 1;
   size_t live_fibers = 0;
   std::thread::id running_thread;  // set while run() runs; fibers spawned elsewhere wait for it
-  boost::fibers::pooled_fixedsize_stack stacks{k_fiber_stack_bytes};
+  FiberStacks stacks{k_fiber_stack_bytes};
 
   Impl() {
     state.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

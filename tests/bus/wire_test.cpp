@@ -1,5 +1,6 @@
 // The serverlet as a raw ZeroMQ peer sees it: retried requests, garbage frames and corrupt payloads.
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include <capnp/message.h>
@@ -35,6 +36,18 @@ struct ServerThread {
 zmq::message_t frame_of(capnp::MallocMessageBuilder& builder) {
   auto flat = capnp::messageToFlatArray(builder);
   return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
+}
+
+// A raw echo.echo request envelope; `shape` may change anything before it is framed.
+zmq::message_t raw_request(uint64_t request_id, const std::function<void(proto::Envelope::Builder)>& shape) {
+  capnp::MallocMessageBuilder builder;
+  auto env = builder.initRoot<proto::Envelope>();
+  env.setVersion(proto::PROTOCOL_VERSION);
+  env.setKind(proto::Kind::REQUEST);
+  env.setMethod("echo.echo");
+  env.setRequestId(request_id);
+  shape(env);
+  return frame_of(builder);
 }
 
 zmq::message_t echo_request(uint64_t request_id, const std::string& text, uint64_t seq) {
@@ -118,14 +131,10 @@ TEST_CASE("a payload that does not decode as the request type gets bad_request")
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  capnp::MallocMessageBuilder builder;
-  auto env = builder.initRoot<proto::Envelope>();
-  env.setVersion(proto::PROTOCOL_VERSION);
-  env.setKind(proto::Kind::REQUEST);
-  env.setMethod("echo.echo");
-  env.setRequestId(5);
-  env.getPayload().setAs<capnp::Text>("a text where a struct belongs");
-  socket.send(frame_of(builder), zmq::send_flags::none);
+  socket.send(raw_request(5, [](proto::Envelope::Builder env) {
+                env.getPayload().setAs<capnp::Text>("a text where a struct belongs");
+              }),
+              zmq::send_flags::none);
   Answer error = receive(socket);
   CHECK(error.kind == proto::Kind::ERROR);
   CHECK(error.error_code == static_cast<uint16_t>(bus::ErrorCode::bad_request));
@@ -138,15 +147,11 @@ TEST_CASE("a request whose deadline already passed is refused without running") 
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  capnp::MallocMessageBuilder builder;
-  auto env = builder.initRoot<proto::Envelope>();
-  env.setVersion(proto::PROTOCOL_VERSION);
-  env.setKind(proto::Kind::REQUEST);
-  env.setMethod("echo.echo");
-  env.setRequestId(9);
-  env.setDeadlineUs(1000);  // 1970
-  env.getPayload().initAs<proto::EchoRequest>();
-  socket.send(frame_of(builder), zmq::send_flags::none);
+  socket.send(raw_request(9, [](proto::Envelope::Builder env) {
+                env.setDeadlineUs(1000);  // 1970
+                env.getPayload().initAs<proto::EchoRequest>();
+              }),
+              zmq::send_flags::none);
   Answer error = receive(socket);
   CHECK(error.kind == proto::Kind::ERROR);
   CHECK(error.error_code == static_cast<uint16_t>(bus::ErrorCode::deadline_exceeded));
