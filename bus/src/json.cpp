@@ -94,6 +94,14 @@ std::string unknown_field(capnp::StructSchema schema, capnp::JsonValue::Reader v
         std::string inner = unknown_field(type.asStruct(), member.getValue(), path + name + ".");
         if (!inner.empty()) return inner;
       }
+      if (type.isList() && type.asList().getElementType().isStruct() && member.getValue().isArray()) {
+        const auto element = type.asList().getElementType().asStruct();
+        unsigned index = 0;
+        for (auto item : member.getValue().getArray()) {
+          std::string inner = unknown_field(element, item, path + name + "[" + std::to_string(index++) + "].");
+          if (!inner.empty()) return inner;
+        }
+      }
     }
     if (!known) return path + name;
   }

@@ -12,17 +12,9 @@
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/node.hpp"
 #include "skymesh/proto/test.capnp.h"
+#include "test_options.hpp"
 
 namespace skymesh::test {
-
-inline bus::NodeOptions quick_options(const std::string& name) {
-  bus::NodeOptions options;
-  options.name = name;
-  options.heartbeat_interval = std::chrono::milliseconds(100);
-  options.default_timeout = std::chrono::milliseconds(3000);
-  options.log_level = bus::LogLevel::warn;
-  return options;
-}
 
 struct BusFixture {
   zmq::context_t context;

@@ -1,48 +1,15 @@
 // meshctl as a person uses it: a real serverlet process, meshctl commands, stdout, stderr and exit codes.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
-#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "../bus/child_process.hpp"
+#include "meshctl_runner.hpp"
 
 using skymesh::test::ChildProcess;
 
-namespace {
-
-struct Run {
-  int code;
-  std::string out;  // stdout and stderr together
-};
-
-Run meshctl(const std::string& args) {
-  const std::string command = std::string(SKYMESH_BIN_DIR) + "/meshctl " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  std::array<char, 4096> buffer;
-  while (size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), got);
-  const int status = ::pclose(pipe);
-  // Under AddressSanitizer, an exception thrown on a fiber stack makes ASan print a one-time warning (it does
-  // not know Boost.Context's stacks). Warnings are dropped from the comparison; any sanitizer error fails.
-  REQUIRE(out.find("ERROR: AddressSanitizer") == std::string::npos);
-  REQUIRE(out.find("runtime error:") == std::string::npos);
-  std::string kept;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    const bool sanitizer_note = (line.rfind("==", 0) == 0 && line.find("WARNING: ASan") != std::string::npos) ||
-                                line.rfind("False positive error reports may follow", 0) == 0 ||
-                                line.rfind("For details see https://github.com/google/sanitizers", 0) == 0;
-    if (!sanitizer_note) kept += line + "\n";
-  }
-  return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, kept};
-}
-
-}  // namespace
+using skymesh::test::meshctl;
+using skymesh::test::Run;
 
 TEST_CASE("meshctl calls a method with JSON and prints the JSON reply") {
   ChildProcess echo("skymesh-echo", {"--log-level", "warn"});
