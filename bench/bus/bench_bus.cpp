@@ -127,9 +127,8 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
       bus::Subscription live(client, "echo.ticks", 0);
       (void)live.next(std::chrono::milliseconds(1));  // subscribed before the burst
       begin = Clock::now();
-      auto publish = client.async_call<proto::EchoRequest>("echo.publish", [burst](proto::EchoRequest::Builder request) {
-        request.setCount(burst);
-      });
+      auto publish = client.async_call<proto::EchoRequest>(
+          "echo.publish", [burst](proto::EchoRequest::Builder request) { request.setCount(burst); });
       for (uint32_t i = 0; i < burst; ++i) {
         if (!live.next(std::chrono::seconds(10)).ok()) throw std::runtime_error("live event missing");
       }
@@ -172,18 +171,18 @@ int main(int argc, char** argv) {
   const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);
   const double local_p50 = percentile(bus_results.local_us, 0.5);
   std::printf("payload %zu bytes over tcp loopback, %.1f s per phase\n", k_payload_bytes, seconds);
-  std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50,
-              zmq_p99, bus_p50, bus_p99, bus_p50 / zmq_p50);
-  std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s,
-              bus_results.calls_per_s, bus_results.calls_per_s / raw.msgs_per_s);
+  std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50, zmq_p99,
+              bus_p50, bus_p99, bus_p50 / zmq_p50);
+  std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s, bus_results.calls_per_s,
+              bus_results.calls_per_s / raw.msgs_per_s);
   std::printf("local call   p50 %.2f us\n", local_p50);
   std::printf("events       live %.0f/s, replay since N %.0f/s\n", bus_results.events_per_s,
               bus_results.replay_events_per_s);
-  std::printf("{\"bus_rtt_p50_us\":%.2f,\"bus_rtt_p99_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_rtt_p99_us\":%.2f,"
-              "\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_ratio\":%.3f,"
-              "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f}\n",
-              bus_p50, bus_p99, zmq_p50, zmq_p99, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
-              bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s,
-              bus_results.replay_events_per_s);
+  std::printf(
+      "{\"bus_rtt_p50_us\":%.2f,\"bus_rtt_p99_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_rtt_p99_us\":%.2f,"
+      "\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_ratio\":%.3f,"
+      "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f}\n",
+      bus_p50, bus_p99, zmq_p50, zmq_p99, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
+      bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s, bus_results.replay_events_per_s);
   return 0;
 }

@@ -44,8 +44,8 @@ struct RawResults {
 };
 
 // Synchronous round trips for `seconds`, then a pipelined run keeping `window` messages in flight.
-inline RawResults run_raw(zmq::context_t& context, const std::string& endpoint, size_t payload_bytes,
-                          double seconds, size_t window) {
+inline RawResults run_raw(zmq::context_t& context, const std::string& endpoint, size_t payload_bytes, double seconds,
+                          size_t window) {
   using Clock = std::chrono::steady_clock;
   RawResults results;
   zmq::socket_t socket(context, zmq::socket_type::dealer);

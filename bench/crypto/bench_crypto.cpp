@@ -308,16 +308,18 @@ int main(int argc, char** argv) {
   std::printf("raw_verify_per_s: %.0f\n", raw_verify);
   std::printf("lib_verify_per_s: %.0f  (%.1f%% of raw)\n", lib_verify, 100.0 * lib_verify / raw_verify);
   std::printf("derive_per_s:     %.0f  (Skycoin DeterministicKeyPairIterator: 2 base-point mults + 1 ECDH)\n", derive);
-  std::printf("bus_verify_per_s: %.0f  (%.2fx raw single-core; verifyBatch of %zu over tcp loopback, %zu in flight, "
-              "%zu workers)\n",
-              bus_verify, bus_verify / raw_verify, k_keys, k_batches_in_flight, bus_bench.workers());
+  std::printf(
+      "bus_verify_per_s: %.0f  (%.2fx raw single-core; verifyBatch of %zu over tcp loopback, %zu in flight, "
+      "%zu workers)\n",
+      bus_verify, bus_verify / raw_verify, k_keys, k_batches_in_flight, bus_bench.workers());
   if (bus_bench.wrong() != 0) {
     std::fprintf(stderr, "bench_crypto: %llu verifyBatch results were wrong or failed\n",
                  static_cast<unsigned long long>(bus_bench.wrong()));
   }
-  std::printf("{\"bench\":\"crypto\",\"seconds_per_measure\":%.2f,\"raw_sign_per_s\":%.0f,\"lib_sign_per_s\":%.0f,"
-              "\"raw_verify_per_s\":%.0f,\"lib_verify_per_s\":%.0f,\"derive_per_s\":%.0f,"
-              "\"bus_verify_per_s\":%.0f,\"bus_workers\":%zu}\n",
-              seconds, raw_sign, lib_sign, raw_verify, lib_verify, derive, bus_verify, bus_bench.workers());
+  std::printf(
+      "{\"bench\":\"crypto\",\"seconds_per_measure\":%.2f,\"raw_sign_per_s\":%.0f,\"lib_sign_per_s\":%.0f,"
+      "\"raw_verify_per_s\":%.0f,\"lib_verify_per_s\":%.0f,\"derive_per_s\":%.0f,"
+      "\"bus_verify_per_s\":%.0f,\"bus_workers\":%zu}\n",
+      seconds, raw_sign, lib_sign, raw_verify, lib_verify, derive, bus_verify, bus_bench.workers());
   return bus_bench.wrong() == 0 ? 0 : 1;
 }

@@ -91,8 +91,8 @@ std::shared_ptr<Peer> pick_replica(ServiceState& service, const Peer* avoid) {
 }
 
 std::string cache_key(const std::string& method, capnp::AnyPointer::Reader payload) {
-  kj::Array<capnp::word> canonical = payload.isNull() ? kj::Array<capnp::word>()
-                                                     : payload.getAs<capnp::AnyStruct>().canonicalize();
+  kj::Array<capnp::word> canonical =
+      payload.isNull() ? kj::Array<capnp::word>() : payload.getAs<capnp::AnyStruct>().canonicalize();
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
   crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(method.data()), method.size() + 1);
@@ -158,7 +158,8 @@ void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<Me
   if (reply->kind() != Kind::REPLY) return;
   auto env = reply->envelope();
   const StateClass state_class = env.getStateClass();
-  if (!env.getNotModified() && state_class != StateClass::INVARIANT_FUNCTIONAL && state_class != StateClass::INVARIANT) {
+  if (!env.getNotModified() && state_class != StateClass::INVARIANT_FUNCTIONAL &&
+      state_class != StateClass::INVARIANT) {
     return;
   }
   if (call.cache_key.empty()) {
@@ -207,7 +208,9 @@ Client Client::local(Node& caller, Node& server) {
   return Client(std::move(state));
 }
 
-Node& Client::node() const { return *state_->node; }
+Node& Client::node() const {
+  return *state_->node;
+}
 
 std::vector<std::string> Client::replicas() const {
   std::vector<std::string> endpoints;
@@ -217,8 +220,8 @@ std::vector<std::string> Client::replicas() const {
 
 size_t Client::live_replicas() const {
   if (state_->local_server) return 1;
-  return static_cast<size_t>(std::count_if(state_->replicas.begin(), state_->replicas.end(),
-                                           [](const auto& peer) { return peer->alive; }));
+  return static_cast<size_t>(
+      std::count_if(state_->replicas.begin(), state_->replicas.end(), [](const auto& peer) { return peer->alive; }));
 }
 
 RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_type, const Fill& fill,
@@ -293,8 +296,9 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
     if (Clock::now() >= deadline) {
       return ready_future(Status(ErrorCode::unavailable, "no replica of " + service.target + " reachable"));
     }
-    if (service.replicas.size() == 1 || !std::any_of(service.replicas.begin(), service.replicas.end(),
-                                                     [failed](const auto& p) { return p.get() != failed && p->alive; })) {
+    if (service.replicas.size() == 1 ||
+        !std::any_of(service.replicas.begin(), service.replicas.end(),
+                     [failed](const auto& p) { return p.get() != failed && p->alive; })) {
       boost::this_fiber::sleep_for(std::chrono::milliseconds(2));
       failed = nullptr;
     }

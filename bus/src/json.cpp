@@ -30,7 +30,8 @@ Status JsonSchemas::load(proto::InfoReply::Reader info) {
       impl_->methods.insert_or_assign(method.getName(), entry);
     }
   } catch (const kj::Exception& e) {
-    return Status(ErrorCode::bad_request, std::string("schemas in sys.info did not load: ") + e.getDescription().cStr());
+    return Status(ErrorCode::bad_request,
+                  std::string("schemas in sys.info did not load: ") + e.getDescription().cStr());
   }
   return Status();
 }
@@ -42,7 +43,7 @@ Result<MethodSchema> JsonSchemas::method(const std::string& name) const {
 }
 
 Result<capnp::StructSchema> JsonSchemas::struct_schema(uint64_t id) const {
-  KJ_IF_MAYBE(schema, impl_->loader.tryGet(id)) {
+  KJ_IF_MAYBE (schema, impl_->loader.tryGet(id)) {
     if (schema->getProto().isStruct()) return schema->asStruct();
   }
   return Status(ErrorCode::not_found, "unknown schema id " + std::to_string(id));
@@ -110,7 +111,8 @@ std::string unknown_field(capnp::StructSchema schema, capnp::JsonValue::Reader v
 
 }  // namespace
 
-Status JsonSchemas::from_json(capnp::StructSchema schema, std::string_view json, capnp::AnyPointer::Builder payload) const {
+Status JsonSchemas::from_json(capnp::StructSchema schema, std::string_view json,
+                              capnp::AnyPointer::Builder payload) const {
   try {
     capnp::MallocMessageBuilder parsed;
     auto value = parsed.initRoot<capnp::JsonValue>();
@@ -118,7 +120,8 @@ Status JsonSchemas::from_json(capnp::StructSchema schema, std::string_view json,
     if (!value.isObject()) return Status(ErrorCode::bad_request, "the request must be a JSON object");
     const std::string unknown = unknown_field(schema, value.asReader(), "");
     if (!unknown.empty()) {
-      return Status(ErrorCode::bad_request, std::string(schema.getShortDisplayName().cStr()) + ": bad or unknown field " + unknown);
+      return Status(ErrorCode::bad_request,
+                    std::string(schema.getShortDisplayName().cStr()) + ": bad or unknown field " + unknown);
     }
     auto root = payload.initAs<capnp::DynamicStruct>(schema);
     impl_->codec.decode(value.asReader(), root);

@@ -24,7 +24,10 @@ bool loopback_or_local(const std::string& endpoint) {
 }  // namespace
 
 Node::Impl::Impl(Node& owner, Reactor& reactor_ref, const NodeOptions& node_options)
-    : node(owner), reactor(reactor_ref), options(node_options), logger(node_options.name, node_options.log_level),
+    : node(owner),
+      reactor(reactor_ref),
+      options(node_options),
+      logger(node_options.name, node_options.log_level),
       started(Clock::now()) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   randombytes_buf(id.data(), id.size());
@@ -45,17 +48,25 @@ Node::~Node() {
   for (auto& [endpoint, peer] : impl_->peers) reactor_.remove_socket(*peer->socket);
 }
 
-const NodeId& Node::id() const { return impl_->id; }
-const Logger& Node::logger() const { return impl_->logger; }
-const NodeCounters& Node::counters() const { return impl_->counters; }
-std::vector<std::string> Node::endpoints() const { return impl_->endpoints; }
+const NodeId& Node::id() const {
+  return impl_->id;
+}
+const Logger& Node::logger() const {
+  return impl_->logger;
+}
+const NodeCounters& Node::counters() const {
+  return impl_->counters;
+}
+std::vector<std::string> Node::endpoints() const {
+  return impl_->endpoints;
+}
 
 Status Node::listen(const std::string& endpoint) {
   Impl& impl = *impl_;
   const bool curve = options_.security.keys.has_value() && endpoint.rfind("tcp://", 0) == 0;
   if (!curve && !loopback_or_local(endpoint) && !options_.security.insecure) {
-    return Status(ErrorCode::unauthorized, "refusing to listen on " + endpoint +
-                                               " without CurveZMQ keys (--key/--allow), or pass --insecure");
+    return Status(ErrorCode::unauthorized,
+                  "refusing to listen on " + endpoint + " without CurveZMQ keys (--key/--allow), or pass --insecure");
   }
   try {
     if (!impl.router) {
@@ -85,8 +96,8 @@ Status Node::listen(const std::string& endpoint) {
   return Status();
 }
 
-void Node::handle_raw(const std::string& method, capnp::StructSchema request_schema,
-                      capnp::StructSchema reply_schema, RawHandler fn, MethodOptions options) {
+void Node::handle_raw(const std::string& method, capnp::StructSchema request_schema, capnp::StructSchema reply_schema,
+                      RawHandler fn, MethodOptions options) {
   impl_->methods[method] = MethodEntry{std::move(fn), request_schema, reply_schema, std::move(options), {}};
 }
 
@@ -96,7 +107,9 @@ HandlerId Node::bind_channel(std::shared_ptr<IncomingChannel> channel) {
   return id;
 }
 
-HandlerId Node::bind_function(BoundFunction fn) { return bind_entry(std::move(fn), {}); }
+HandlerId Node::bind_function(BoundFunction fn) {
+  return bind_entry(std::move(fn), {});
+}
 
 HandlerId Node::bind_entry(BoundFunction fn, std::function<bool()> alive) {
   HandlerId id = impl_->next_handler++;
@@ -104,7 +117,9 @@ HandlerId Node::bind_entry(BoundFunction fn, std::function<bool()> alive) {
   return id;
 }
 
-void Node::unbind(HandlerId id) { impl_->bound.erase(id); }
+void Node::unbind(HandlerId id) {
+  impl_->bound.erase(id);
+}
 
 void Node::on_peer_state(std::function<void(const std::string&, bool)> listener) {
   impl_->peer_listeners.push_back(std::move(listener));

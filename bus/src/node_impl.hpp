@@ -39,9 +39,9 @@ struct BoundEntry {
 
 // A caller of this node's ROUTER, known by its ZeroMQ routing id.
 struct CallerState {
-  uint64_t in_stream = 0;   // the caller's stream id and last seq seen (gap detection)
+  uint64_t in_stream = 0;  // the caller's stream id and last seq seen (gap detection)
   uint64_t in_seq = 0;
-  uint64_t out_seq = 0;     // our stream toward it
+  uint64_t out_seq = 0;  // our stream toward it
   Clock::time_point last_seen;
 };
 
@@ -56,7 +56,7 @@ struct RequestKeyHash {
   }
 };
 struct ReplyCacheEntry {
-  zmq::message_t answer;           // the answer's frame as sent (shared, not copied); empty while running
+  zmq::message_t answer;  // the answer's frame as sent (shared, not copied); empty while running
   bool answered = false;
   std::shared_ptr<bool> cancelled;
   Clock::time_point expires;
@@ -64,10 +64,10 @@ struct ReplyCacheEntry {
 };
 
 struct Subscriber {
-  std::string identity;     // routing id of the subscriber's connection
-  HandlerId handler = 0;    // its channel, echoed in every event
-  uint64_t next_seq = 1;    // the next entry to send
-  uint32_t credit = 0;      // events it accepts before the next credit message
+  std::string identity;   // routing id of the subscriber's connection
+  HandlerId handler = 0;  // its channel, echoed in every event
+  uint64_t next_seq = 1;  // the next entry to send
+  uint32_t credit = 0;    // events it accepts before the next credit message
   bool pumping = false;
 };
 
@@ -85,9 +85,9 @@ struct Peer {
   std::unique_ptr<zmq::socket_t> socket;
   uint64_t stream_id = 0;
   uint64_t out_seq = 0;
-  uint64_t in_stream = 0;   // the server's stream id: a change means it restarted
+  uint64_t in_stream = 0;  // the server's stream id: a change means it restarted
   uint64_t in_seq = 0;
-  uint64_t epoch = 0;       // bumps when the peer comes back (restart or revival): resubscribe
+  uint64_t epoch = 0;  // bumps when the peer comes back (restart or revival): resubscribe
   bool alive = true;
   size_t in_flight = 0;
   boost::fibers::condition_variable slot_free;
@@ -100,11 +100,11 @@ struct PendingCall {
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;
-  zmq::message_t frame;     // kept to resend the same request (same id) after a failover
+  zmq::message_t frame;  // kept to resend the same request (same id) after a failover
   Clock::time_point deadline;
   std::multimap<Clock::time_point, uint64_t>::iterator deadline_entry;
   std::string method;
-  std::string cache_key;    // non-empty: store an invariant(-functional) reply under it
+  std::string cache_key;  // non-empty: store an invariant(-functional) reply under it
   bool needs_resend = false;
 };
 

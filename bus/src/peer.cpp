@@ -50,7 +50,8 @@ void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer) {
     ++counters.received;
     if (frame.more()) {  // a well-formed answer is one frame: drain the rest of this message
       ++counters.malformed;
-      while (frame.more() && peer->socket->recv(frame, zmq::recv_flags::dontwait)) {}
+      while (frame.more() && peer->socket->recv(frame, zmq::recv_flags::dontwait)) {
+      }
       continue;
     }
     Result<MessagePtr> decoded = detail::decode_frame(std::move(frame));
@@ -70,7 +71,8 @@ void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer) {
       peer->in_stream = env.getStreamId();
     } else if (env.getSeq() != peer->in_seq + 1) {
       ++counters.gaps;
-      logger.warn("sequence_gap", {{"peer", peer->endpoint}, {"expected", std::to_string(peer->in_seq + 1)},
+      logger.warn("sequence_gap", {{"peer", peer->endpoint},
+                                   {"expected", std::to_string(peer->in_seq + 1)},
                                    {"got", std::to_string(env.getSeq())}});
     }
     peer->in_seq = env.getSeq();

@@ -19,11 +19,11 @@ namespace skymesh::bus::detail {
 class PollAlgorithm;
 
 struct PollState {
-  PollAlgorithm* algorithm = nullptr;              // set while installed on the reactor thread
-  int wake_fd = -1;                                   // eventfd: written by notify(), read by the io fiber
+  PollAlgorithm* algorithm = nullptr;  // set while installed on the reactor thread
+  int wake_fd = -1;                    // eventfd: written by notify(), read by the io fiber
   std::chrono::steady_clock::time_point wake_at = std::chrono::steady_clock::time_point::max();
   boost::fibers::mutex mutex;
-  boost::fibers::condition_variable idle;             // notified when every other fiber is blocked
+  boost::fibers::condition_variable idle;  // notified when every other fiber is blocked
   std::atomic<bool> notified{false};
   // Set while the algorithm is being replaced: Boost's set_algo() moves contexts only while has_ready_fibers()
   // is true, and the dispatcher context must move too.

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
-#include <thread>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
+#include <kj/exception.h>
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/pooled_fixedsize_stack.hpp>
-#include <kj/exception.h>
 #if defined(__SANITIZE_ADDRESS__) || defined(__clang__)
 #include <sanitizer/asan_interface.h>
 #endif
@@ -61,7 +61,9 @@ class FiberStacks {
 #endif
     return stack;
   }
-  void deallocate(boost::context::stack_context& stack) noexcept { pool_.deallocate(stack); }
+  void deallocate(boost::context::stack_context& stack) noexcept {
+    pool_.deallocate(stack);
+  }
 
  private:
   boost::fibers::pooled_fixedsize_stack pool_;
@@ -131,7 +133,9 @@ void Reactor::remove_stop_hook(int id) {
               hooks.end());
 }
 
-size_t Reactor::live_fibers() const { return impl_->live_fibers; }
+size_t Reactor::live_fibers() const {
+  return impl_->live_fibers;
+}
 
 void Reactor::spawn(std::function<void()> fn) {
   Impl* impl = impl_.get();
@@ -166,7 +170,9 @@ void Reactor::stop() {
   [[maybe_unused]] ssize_t written = ::write(impl_->state.wake_fd, &one, sizeof one);
 }
 
-bool Reactor::stopping() const { return impl_->stop_requested; }
+bool Reactor::stopping() const {
+  return impl_->stop_requested;
+}
 
 void Reactor::run(std::function<void()> main) {
   Impl& impl = *impl_;

@@ -45,16 +45,16 @@ Result<CurveKeyPair> load_key_file(const std::filesystem::path& path) {
     const std::string name = eq == std::string::npos ? "public" : trim(line.substr(0, eq));
     const std::string value = trim(eq == std::string::npos ? line : line.substr(eq + 1));
     if (!valid_z85_key(value)) {
-      return Status(ErrorCode::bad_request, path.string() + ":" + std::to_string(line_number) +
-                                                ": not a 40-character Z85 key");
+      return Status(ErrorCode::bad_request,
+                    path.string() + ":" + std::to_string(line_number) + ": not a 40-character Z85 key");
     }
     if (name == "public") {
       keys.public_key = value;
     } else if (name == "secret") {
       keys.secret_key = value;
     } else {
-      return Status(ErrorCode::bad_request, path.string() + ":" + std::to_string(line_number) +
-                                                ": expected `public = KEY` or `secret = KEY`");
+      return Status(ErrorCode::bad_request,
+                    path.string() + ":" + std::to_string(line_number) + ": expected `public = KEY` or `secret = KEY`");
     }
   }
   if (keys.public_key.empty() && !keys.secret_key.empty()) {
@@ -103,8 +103,8 @@ Result<std::vector<std::string>> load_allow_file(const std::filesystem::path& pa
       line = trim(line.substr(eq + 1));
     }
     if (!valid_z85_key(line)) {
-      return Status(ErrorCode::bad_request, path.string() + ":" + std::to_string(line_number) +
-                                                ": not a 40-character Z85 public key");
+      return Status(ErrorCode::bad_request,
+                    path.string() + ":" + std::to_string(line_number) + ": not a 40-character Z85 public key");
     }
     keys.push_back(line);
   }

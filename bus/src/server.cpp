@@ -2,8 +2,8 @@
 // cache, runs handlers in fibers, and sends each answer exactly once.
 #include <cstring>
 
-#include <boost/fiber/fss.hpp>
 #include <kj/exception.h>
+#include <boost/fiber/fss.hpp>
 
 #include "node_impl.hpp"
 
@@ -89,7 +89,9 @@ RequestKey request_key(const std::string& sender, uint64_t request_id) {
   return key;
 }
 
-std::string routing_id(const zmq::message_t& frame) { return std::string(static_cast<const char*>(frame.data()), frame.size()); }
+std::string routing_id(const zmq::message_t& frame) {
+  return std::string(static_cast<const char*>(frame.data()), frame.size());
+}
 
 }  // namespace
 
@@ -136,7 +138,8 @@ void Node::Impl::on_router_readable() {
     if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
       if (env.getSeq() != caller.in_seq + 1) {
         ++counters.gaps;
-        logger.warn("sequence_gap", {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
+        logger.warn("sequence_gap",
+                    {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
       }
     }
     caller.in_stream = env.getStreamId();
@@ -165,9 +168,15 @@ void Node::Impl::on_router_readable() {
         if (it != reply_cache.end() && it->second.cancelled) *it->second.cancelled = true;
         break;
       }
-      case Kind::SUBSCRIBE: on_subscribe(identity, message); break;
-      case Kind::CREDIT: on_credit(identity, message); break;
-      case Kind::UNSUBSCRIBE: on_unsubscribe(identity, message); break;
+      case Kind::SUBSCRIBE:
+        on_subscribe(identity, message);
+        break;
+      case Kind::CREDIT:
+        on_credit(identity, message);
+        break;
+      case Kind::UNSUBSCRIBE:
+        on_unsubscribe(identity, message);
+        break;
       default:
         ++counters.malformed;
         logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
@@ -204,7 +213,8 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
   }
   const Clock::time_point deadline = detail::steady_deadline(env.getDeadlineUs());
   if (Clock::now() > deadline) {
-    respond(detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
+    respond(
+        detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
     return;
   }
   if (env.getTarget() != 0) {
@@ -214,14 +224,16 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
   const std::string method(request->method());
   auto found = methods.find(method);
   if (found == methods.end()) {
-    respond(detail::make_error(*request, Status(ErrorCode::unknown_method, "no method " + method + " on " + options.name)));
+    respond(
+        detail::make_error(*request, Status(ErrorCode::unknown_method, "no method " + method + " on " + options.name)));
     return;
   }
   MethodEntry& entry = found->second;
   const uint64_t expected_type = entry.request_schema.getProto().getId();
   if (env.getPayloadType() != 0 && env.getPayloadType() != expected_type) {
-    respond(detail::make_error(*request, Status(ErrorCode::bad_payload_type, method + " takes " +
-                                                    std::string(entry.request_schema.getShortDisplayName().cStr()))));
+    respond(detail::make_error(
+        *request, Status(ErrorCode::bad_payload_type,
+                         method + " takes " + std::string(entry.request_schema.getShortDisplayName().cStr()))));
     return;
   }
   if (entry.options.state_class == StateClass::INVARIANT && entry.options.version && env.getCacheVersion() != 0 &&
@@ -276,7 +288,8 @@ void Node::Impl::answer_remote(const std::string& identity, const std::string& s
                                Clock::time_point deadline, detail::Outgoing&& out) {
   zmq::message_t sent = send_to_caller(identity, out, deadline);
   const Kind kind = out.envelope().getKind();
-  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR)) remember_answer(sender, request_id, std::move(sent));
+  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR))
+    remember_answer(sender, request_id, std::move(sent));
 }
 
 void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame) {
@@ -345,7 +358,8 @@ void Node::Impl::deliver_to_bound(HandlerId id, const MessagePtr& message, Respo
   auto found = bound.find(id);
   if (found == bound.end()) {
     if (message->kind() == Kind::REQUEST && respond) {
-      respond(detail::make_error(*message, Status(ErrorCode::unknown_handler, "handler id " + std::to_string(id) + " is not bound")));
+      respond(detail::make_error(
+          *message, Status(ErrorCode::unknown_handler, "handler id " + std::to_string(id) + " is not bound")));
     } else {
       ++counters.late_replies;
     }
@@ -355,11 +369,14 @@ void Node::Impl::deliver_to_bound(HandlerId id, const MessagePtr& message, Respo
   if (entry.alive && !entry.alive()) {
     bound.erase(found);
     if (message->kind() == Kind::REQUEST && respond) {
-      respond(detail::make_error(*message, Status(ErrorCode::handler_gone, "the object handler id " + std::to_string(id) + " named no longer exists")));
+      respond(detail::make_error(
+          *message,
+          Status(ErrorCode::handler_gone, "the object handler id " + std::to_string(id) + " named no longer exists")));
     }
     return;
   }
-  auto incoming = std::make_shared<BoundIncoming>(message, message->kind() == Kind::REQUEST ? std::move(respond) : Responder{});
+  auto incoming =
+      std::make_shared<BoundIncoming>(message, message->kind() == Kind::REQUEST ? std::move(respond) : Responder{});
   if (entry.channel) {
     auto channel = entry.channel;
     if (channel->try_push(incoming) == boost::fibers::channel_op_status::full) {
@@ -373,7 +390,8 @@ void Node::Impl::deliver_to_bound(HandlerId id, const MessagePtr& message, Respo
     try {
       fn(*incoming);
     } catch (const kj::Exception& e) {
-      (void)incoming->fail(Status(ErrorCode::bad_request, std::string("payload did not decode: ") + e.getDescription().cStr()));
+      (void)incoming->fail(
+          Status(ErrorCode::bad_request, std::string("payload did not decode: ") + e.getDescription().cStr()));
     } catch (const std::exception& e) {
       (void)incoming->fail(Status(ErrorCode::internal, e.what()));
     }

@@ -7,10 +7,10 @@
 #include <poll.h>
 
 #include <cstdio>
-#include <thread>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace skymesh::bus {
 namespace {
@@ -151,7 +151,8 @@ int run_serverlet(int argc, char** argv, const ServerletSpec& spec, const Server
   const int signal_fd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
   std::thread watcher([&reactor, signal_fd]() {
     pollfd item{signal_fd, POLLIN, 0};
-    while (::poll(&item, 1, -1) < 0) {}
+    while (::poll(&item, 1, -1) < 0) {
+    }
     reactor.stop();
   });
   for (const auto& endpoint : node.endpoints()) std::printf("listening %s\n", endpoint.c_str());

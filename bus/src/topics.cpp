@@ -34,7 +34,8 @@ Status Node::add_topic(const std::string& name, capnp::StructSchema event_schema
   return Status();
 }
 
-Result<uint64_t> Node::publish_raw(const std::string& name, const std::function<void(capnp::AnyPointer::Builder)>& fill) {
+Result<uint64_t> Node::publish_raw(const std::string& name,
+                                   const std::function<void(capnp::AnyPointer::Builder)>& fill) {
   auto found = impl_->topics.find(name);
   if (found == impl_->topics.end()) return Status(ErrorCode::not_found, "no topic " + name);
   Topic& topic = found->second;
@@ -42,7 +43,8 @@ Result<uint64_t> Node::publish_raw(const std::string& name, const std::function<
   fill(builder.getRoot<capnp::AnyPointer>());
   auto words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
-  Result<uint64_t> seq = topic.log->append(std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+  Result<uint64_t> seq =
+      topic.log->append(std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
   if (!seq.ok()) return seq;
   auto subscribers = topic.subscribers;  // pumping may remove one
   for (auto& subscriber : subscribers) impl_->pump(topic, subscriber);

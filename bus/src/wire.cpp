@@ -79,7 +79,9 @@ Outgoing::Outgoing(Kind kind)
   envelope_.setKind(kind);
 }
 
-size_t Outgoing::size_words() const { return capnp::computeSerializedSizeInWords(*builder_); }
+size_t Outgoing::size_words() const {
+  return capnp::computeSerializedSizeInWords(*builder_);
+}
 
 zmq::message_t Outgoing::to_frame() const {
   auto segments = builder_->getSegmentsForOutput();
@@ -97,7 +99,9 @@ zmq::message_t Outgoing::to_frame() const {
   return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
 }
 
-Outgoing Outgoing::clone() const { return copy_of(envelope_.asReader()); }
+Outgoing Outgoing::clone() const {
+  return copy_of(envelope_.asReader());
+}
 
 Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
   Outgoing copy;
@@ -109,7 +113,9 @@ Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
   return copy;
 }
 
-MessagePtr Outgoing::to_message() && { return std::make_shared<BuiltMessage>(std::move(builder_)); }
+MessagePtr Outgoing::to_message() && {
+  return std::make_shared<BuiltMessage>(std::move(builder_));
+}
 
 Result<MessagePtr> decode_frame(zmq::message_t&& frame) {
   auto message = std::make_shared<FrameMessage>(std::move(frame));

@@ -40,7 +40,8 @@ void serve_zap(zmq::socket_t& socket, const Security& security, const Logger& lo
               security.allowed_clients.end();
       reason = admit ? "OK" : "client key not on the allow list";
     }
-    if (!admit) logger.warn("client_refused", {{"key", client_key}, {"address", frames[5].to_string()}, {"reason", reason}});
+    if (!admit)
+      logger.warn("client_refused", {{"key", client_key}, {"address", frames[5].to_string()}, {"reason", reason}});
     std::vector<zmq::message_t> reply;
     reply.emplace_back(frames[0].data(), frames[0].size());
     reply.emplace_back();
@@ -49,7 +50,7 @@ void serve_zap(zmq::socket_t& socket, const Security& security, const Logger& lo
     reply.emplace_back(admit ? "200" : "400", 3);
     reply.emplace_back(reason.data(), reason.size());
     reply.emplace_back(client_key.data(), client_key.size());  // user id
-    reply.emplace_back();                                       // metadata
+    reply.emplace_back();                                      // metadata
     for (size_t i = 0; i < reply.size(); ++i) {
       socket.send(reply[i], i + 1 < reply.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
     }

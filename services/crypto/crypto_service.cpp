@@ -14,7 +14,9 @@ namespace {
 
 using bus::StateClass;
 
-capnp::Data::Reader data_of(cipher::ByteView bytes) { return capnp::Data::Reader(bytes.data(), bytes.size()); }
+capnp::Data::Reader data_of(cipher::ByteView bytes) {
+  return capnp::Data::Reader(bytes.data(), bytes.size());
+}
 
 void fill_key_pair(proto::KeyPair::Builder out, const cipher::KeyPair& pair, const std::string& address) {
   out.setSecret(data_of(pair.secret_key.view()));
@@ -73,8 +75,7 @@ bus::Status CryptoService::attach() {
   serve<proto::KeygenRequest, proto::KeyPair>("crypto.keygen", &CryptoService::keygen, StateClass::PER_REQUEST);
   serve<proto::SignRequest, proto::SignReply>("crypto.sign", &CryptoService::sign, pure);
   serve<proto::VerifyRequest, proto::VerifyReply>("crypto.verify", &CryptoService::verify, pure);
-  serve<proto::VerifyBatchRequest, proto::VerifyBatchReply>("crypto.verifyBatch", &CryptoService::verify_batch,
-                                                            pure);
+  serve<proto::VerifyBatchRequest, proto::VerifyBatchReply>("crypto.verifyBatch", &CryptoService::verify_batch, pure);
   serve<proto::RecoverRequest, proto::RecoverReply>("crypto.recover", &CryptoService::recover, pure);
   serve<proto::AddressRequest, proto::AddressReply>("crypto.address", &CryptoService::address, pure);
   serve<proto::HashRequest, proto::HashReply>("crypto.hash", &CryptoService::hash, pure);
@@ -136,8 +137,8 @@ bus::Status CryptoService::verify_batch(proto::VerifyBatchRequest::Reader reques
                                         proto::VerifyBatchReply::Builder reply) {
   auto items = request.getItems();
   if (items.size() > k_max_batch_items) {
-    return bad_field("items", "at most " + std::to_string(k_max_batch_items) + " per batch, got " +
-                                  std::to_string(items.size()));
+    return bad_field(
+        "items", "at most " + std::to_string(k_max_batch_items) + " per batch, got " + std::to_string(items.size()));
   }
   // Plain copies for the workers: the request's reader stays on this thread.
   std::vector<VerifyInput> inputs;

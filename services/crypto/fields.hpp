@@ -14,8 +14,12 @@
 namespace skymesh::crypto {
 
 // The bytes of a Data field, valid while its message lives.
-inline cipher::ByteView view(capnp::Data::Reader data) { return cipher::ByteView(data.begin(), data.size()); }
-inline std::string_view view(capnp::Text::Reader text) { return std::string_view(text.cStr(), text.size()); }
+inline cipher::ByteView view(capnp::Data::Reader data) {
+  return cipher::ByteView(data.begin(), data.size());
+}
+inline std::string_view view(capnp::Text::Reader text) {
+  return std::string_view(text.cStr(), text.size());
+}
 
 // bad_request "<field>: <message>".
 bus::Status bad_field(std::string_view field, std::string_view message);

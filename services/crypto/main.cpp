@@ -29,7 +29,8 @@ skymesh::bus::Result<size_t> worker_count(const skymesh::bus::ServerletOptions& 
 int main(int argc, char** argv) {
   using namespace skymesh;
   const bus::ServerletSpec spec{
-      "crypto", "Skycoin's cipher over the bus: keys, signatures, addresses, hashes",
+      "crypto",
+      "Skycoin's cipher over the bus: keys, signatures, addresses, hashes",
       {{"workers", "threads for signature batches, derivation and large hashes (default 0: one per core)"}}};
   // Built here, used by the service's handlers; all three outlive the node run_serverlet makes.
   const cipher::Secp256k1 ctx;

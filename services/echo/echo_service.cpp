@@ -68,23 +68,22 @@ bus::Status EchoService::attach() {
       "echo.publish", [this](bus::CallContext&, EchoRequest::Reader request, EchoReply::Builder reply) {
         uint64_t last = 0;
         for (uint32_t i = 0; i < std::max<uint32_t>(1, request.getCount()); ++i) {
-          auto seq = node_.publish<proto::Tick>("echo.ticks", [&request](proto::Tick::Builder tick) {
-            tick.setNote(request.getText());
-          });
+          auto seq = node_.publish<proto::Tick>(
+              "echo.ticks", [&request](proto::Tick::Builder tick) { tick.setNote(request.getText()); });
           if (!seq.ok()) return seq.status();
           last = seq.value();
         }
         reply.setCalls(last);
         return bus::Status();
       });
-  node_.handle<EchoRequest, EchoReply>(
-      "echo.session", [this](bus::CallContext&, EchoRequest::Reader, EchoReply::Builder reply) {
-        auto session = std::make_shared<Session>();
-        bus::HandlerId id = node_.bind_object<Session>(session, &Session::on_request);
-        sessions_[id] = std::move(session);
-        reply.setCalls(id);
-        return bus::Status();
-      });
+  node_.handle<EchoRequest, EchoReply>("echo.session",
+                                       [this](bus::CallContext&, EchoRequest::Reader, EchoReply::Builder reply) {
+                                         auto session = std::make_shared<Session>();
+                                         bus::HandlerId id = node_.bind_object<Session>(session, &Session::on_request);
+                                         sessions_[id] = std::move(session);
+                                         reply.setCalls(id);
+                                         return bus::Status();
+                                       });
   node_.handle<EchoRequest, EchoReply>(
       "echo.endSession", [this](bus::CallContext&, EchoRequest::Reader request, EchoReply::Builder reply) {
         // The session object dies here; its handler id answers handler_gone from now on.

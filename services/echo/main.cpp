@@ -5,7 +5,8 @@
 int main(int argc, char** argv) {
   using namespace skymesh;
   std::unique_ptr<echo::EchoService> service;
-  const bus::ServerletSpec spec{"echo", "the model serverlet: echo, streaming, topics, sessions",
+  const bus::ServerletSpec spec{"echo",
+                                "the model serverlet: echo, streaming, topics, sessions",
                                 {{"instance", "a name echo.echo replies carry, to tell replicas apart"}}};
   return bus::run_serverlet(argc, argv, spec, [&service](bus::Node& node, const bus::ServerletOptions& options) {
     auto instance = options.values.find("instance");

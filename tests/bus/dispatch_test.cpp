@@ -42,7 +42,8 @@ TEST_CASE("a payload of the wrong type gets bad_payload_type") {
   test::BusFixture bus;
   bus.run([&]() {
     auto client = bus.client();
-    auto wrong = client.call<proto::Tick, proto::EchoReply>("echo.echo", [](proto::Tick::Builder tick) { tick.setN(1); });
+    auto wrong =
+        client.call<proto::Tick, proto::EchoReply>("echo.echo", [](proto::Tick::Builder tick) { tick.setN(1); });
     REQUIRE_FALSE(wrong.ok());
     CHECK(wrong.status().code() == bus::ErrorCode::bad_payload_type);
   });
@@ -53,10 +54,12 @@ TEST_CASE("answers tagged with a handler id go into the event channel a fiber re
   bus.run([&]() {
     auto client = bus.client();
     bus::Stream stream(client, "echo.repeat");
-    REQUIRE(stream.send<proto::EchoRequest>([](proto::EchoRequest::Builder request) {
-      request.setText("tick");
-      request.setCount(3);
-    }).ok());
+    REQUIRE(stream
+                .send<proto::EchoRequest>([](proto::EchoRequest::Builder request) {
+                  request.setText("tick");
+                  request.setCount(3);
+                })
+                .ok());
     std::vector<bus::Kind> kinds;
     for (int i = 0; i < 4; ++i) {
       bus::IncomingPtr incoming;
@@ -79,13 +82,16 @@ TEST_CASE("answers tagged with a handler id call the function instance bound to 
       seen.push_back(incoming.message().payload<proto::EchoReply>().getText());
       if (incoming.message().kind() == bus::Kind::REPLY) done.set_value();
     });
-    REQUIRE(client.send_raw("echo.repeat", capnp::typeId<proto::EchoRequest>(),
-                            [](capnp::AnyPointer::Builder payload) {
-                              auto request = payload.initAs<proto::EchoRequest>();
-                              request.setText("fn");
-                              request.setCount(2);
-                            },
-                            bus::CallOptions{std::chrono::milliseconds(2000), id, 0}).ok());
+    REQUIRE(client
+                .send_raw(
+                    "echo.repeat", capnp::typeId<proto::EchoRequest>(),
+                    [](capnp::AnyPointer::Builder payload) {
+                      auto request = payload.initAs<proto::EchoRequest>();
+                      request.setText("fn");
+                      request.setCount(2);
+                    },
+                    bus::CallOptions{std::chrono::milliseconds(2000), id, 0})
+                .ok());
     done.get_future().get();
     CHECK(seen == std::vector<std::string>{"fn", "fn", ""});
   });

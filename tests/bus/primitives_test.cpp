@@ -196,9 +196,8 @@ TEST_CASE("calls beyond the in-flight limit wait for a slot instead of being dro
     std::vector<bus::RawFuture> futures;
     const auto begin = Clock::now();
     for (int i = 0; i < 12; ++i) {
-      futures.push_back(client.async_call<proto::EchoRequest>("echo.echo", [](proto::EchoRequest::Builder request) {
-        request.setDelayMs(50);
-      }));
+      futures.push_back(client.async_call<proto::EchoRequest>(
+          "echo.echo", [](proto::EchoRequest::Builder request) { request.setDelayMs(50); }));
     }
     for (auto& result : bus::wait_all(futures)) CHECK(result.ok());
     // Three waves of four: at least 150 ms.

@@ -56,9 +56,8 @@ TEST_CASE("a killed replica's calls go to the live one") {
     // Calls in flight while a dies: slow ones, so some are pending on a when it goes.
     std::vector<bus::RawFuture> pending;
     for (int i = 0; i < 10; ++i) {
-      pending.push_back(client.async_call<proto::EchoRequest>("echo.echo", [](proto::EchoRequest::Builder request) {
-        request.setDelayMs(300);
-      }));
+      pending.push_back(client.async_call<proto::EchoRequest>(
+          "echo.echo", [](proto::EchoRequest::Builder request) { request.setDelayMs(300); }));
     }
     a.kill(SIGKILL);
     for (auto& result : bus::wait_all(pending)) CHECK(result.ok());
@@ -79,7 +78,8 @@ TEST_CASE("a client recovers when its server restarts on the same endpoint") {
     auto client = bus::Client::connect(side.node, endpoint).value();
     REQUIRE(echo_call(client, "echo.echo", "first").ok());
     server.reset();
-    server = std::make_unique<ChildProcess>("skymesh-echo", std::vector<std::string>{"--listen", endpoint, "--log-level", "warn"});
+    server = std::make_unique<ChildProcess>("skymesh-echo",
+                                            std::vector<std::string>{"--listen", endpoint, "--log-level", "warn"});
     REQUIRE(server->endpoint() == endpoint);
     auto reply = echo_call(client, "echo.echo", "again", 0, 0, bus::CallOptions{std::chrono::milliseconds(5000)});
     REQUIRE(reply.ok());
@@ -121,9 +121,7 @@ TEST_CASE("a serverlet refuses a non-loopback listen without keys unless told --
 
 TEST_CASE("a serverlet given a malformed key file says why and does not start") {
   const auto dir = temp_dir("badkey");
-  {
-    std::ofstream(dir / "bad.key") << "secret = not-a-key\n";
-  }
+  { std::ofstream(dir / "bad.key") << "secret = not-a-key\n"; }
   ChildProcess server("skymesh-echo", {"--key", (dir / "bad.key").string()}, 0);
   CHECK(server.wait_exit() == 2);
   std::filesystem::remove_all(dir);

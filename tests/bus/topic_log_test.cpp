@@ -23,8 +23,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device random;
-    path_ = fs::temp_directory_path() / ("skymesh_topic_log_test_" + std::to_string(random()) + "_" +
-                                         std::to_string(random()));
+    path_ = fs::temp_directory_path() /
+            ("skymesh_topic_log_test_" + std::to_string(random()) + "_" + std::to_string(random()));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -42,7 +42,9 @@ class TempDir {
 
 enum class LogKind { ring, durable };
 
-std::string kind_name(LogKind kind) { return kind == LogKind::ring ? "ring" : "durable"; }
+std::string kind_name(LogKind kind) {
+  return kind == LogKind::ring ? "ring" : "durable";
+}
 
 // A log of either kind with no bounds that would get in the way of the shared tests.
 std::unique_ptr<TopicLog> make_unbounded_log(LogKind kind, const fs::path& dir) {
@@ -77,7 +79,9 @@ std::vector<uint64_t> seqs_of(const std::vector<LogEntry>& entries) {
   return seqs;
 }
 
-std::string payload(uint64_t n) { return "payload-" + std::to_string(n); }
+std::string payload(uint64_t n) {
+  return "payload-" + std::to_string(n);
+}
 
 // Overwrites `path` from `offset` to its end with bytes that are not LMDB's.
 void garble(const fs::path& path, std::streamoff offset) {
@@ -277,8 +281,8 @@ TEST_CASE("Opening the same durable topic twice in one process is refused until 
 
 TEST_CASE("A durable topic name outside [A-Za-z0-9._-] is refused as a bad request", "[topic_log][durable]") {
   TempDir dir;
-  const std::string name = GENERATE(as<std::string>{}, "", ".", "..", "a/b", "../escape", "a b", "t\xc3\xbc",
-                                    std::string("nul\0x", 5));
+  const std::string name =
+      GENERATE(as<std::string>{}, "", ".", "..", "a/b", "../escape", "a b", "t\xc3\xbc", std::string("nul\0x", 5));
   INFO("topic: " << name);
   auto log = open_durable_log(dir.path(), name);
   REQUIRE_FALSE(log.ok());

@@ -131,9 +131,10 @@ TEST_CASE("a payload that does not decode as the request type gets bad_request")
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  socket.send(raw_request(5, [](proto::Envelope::Builder env) {
-                env.getPayload().setAs<capnp::Text>("a text where a struct belongs");
-              }),
+  socket.send(raw_request(5,
+                          [](proto::Envelope::Builder env) {
+                            env.getPayload().setAs<capnp::Text>("a text where a struct belongs");
+                          }),
               zmq::send_flags::none);
   Answer error = receive(socket);
   CHECK(error.kind == proto::Kind::ERROR);
@@ -147,10 +148,11 @@ TEST_CASE("a request whose deadline already passed is refused without running") 
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  socket.send(raw_request(9, [](proto::Envelope::Builder env) {
-                env.setDeadlineUs(1000);  // 1970
-                env.getPayload().initAs<proto::EchoRequest>();
-              }),
+  socket.send(raw_request(9,
+                          [](proto::Envelope::Builder env) {
+                            env.setDeadlineUs(1000);  // 1970
+                            env.getPayload().initAs<proto::EchoRequest>();
+                          }),
               zmq::send_flags::none);
   Answer error = receive(socket);
   CHECK(error.kind == proto::Kind::ERROR);

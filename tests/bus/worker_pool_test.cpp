@@ -1,6 +1,6 @@
 // CPU work on worker threads, results back in the calling fiber, the poll loop serving meanwhile.
-#include "bus_fixture.hpp"
 #include "skymesh/bus/worker_pool.hpp"
+#include "bus_fixture.hpp"
 
 using namespace skymesh;
 

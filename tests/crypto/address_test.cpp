@@ -12,7 +12,9 @@ using namespace skymesh::cipher;
 namespace {
 
 // An address string for a fresh random key.
-Address random_address(const Secp256k1& ctx) { return Address::from_public_key(generate_key_pair(ctx).public_key); }
+Address random_address(const Secp256k1& ctx) {
+  return Address::from_public_key(generate_key_pair(ctx).public_key);
+}
 
 // Raw key20 || version || checksum with a chosen version and a correct checksum for it.
 std::string encode_with_version(const Address& base, uint8_t version) {

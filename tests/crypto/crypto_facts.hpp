@@ -20,7 +20,8 @@ inline constexpr const char* k_curve_order = "fffffffffffffffffffffffffffffffeba
 inline cipher::SecretKey test_secret(int i) {
   return cipher::SecretKey::from_bytes(cipher::sha256(cipher::as_bytes("service key " + std::to_string(i))).view());
 }
-inline cipher::Sha256 test_digest(int i) { return cipher::sha256(cipher::as_bytes("service digest " + std::to_string(i))); }
-
+inline cipher::Sha256 test_digest(int i) {
+  return cipher::sha256(cipher::as_bytes("service digest " + std::to_string(i)));
+}
 
 }  // namespace skymesh::test::crypto_facts

@@ -12,13 +12,13 @@
 #include <catch2/catch.hpp>
 
 #include "../bus/child_process.hpp"
+#include "../bus/test_options.hpp"
+#include "crypto_facts.hpp"
 #include "crypto_service.hpp"
 #include "fields.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/cipher/cipher.hpp"
 #include "skymesh/proto/sys.capnp.h"
-#include "../bus/test_options.hpp"
-#include "crypto_facts.hpp"
 #include "vectors.hpp"
 
 using namespace skymesh;
@@ -51,8 +51,12 @@ struct CryptoBus {
   void run(std::function<void()> body) { reactor.run_until_done(std::move(body)); }
 };
 
-capnp::Data::Reader data_of(cipher::ByteView bytes) { return capnp::Data::Reader(bytes.data(), bytes.size()); }
-std::string hex(capnp::Data::Reader data) { return cipher::to_hex(view(data)); }
+capnp::Data::Reader data_of(cipher::ByteView bytes) {
+  return capnp::Data::Reader(bytes.data(), bytes.size());
+}
+std::string hex(capnp::Data::Reader data) {
+  return cipher::to_hex(view(data));
+}
 
 bus::Result<bus::Reply<DeriveReply>> derive(bus::Client& client, cipher::ByteView seed, uint32_t count) {
   return client.call<DeriveRequest, DeriveReply>("crypto.derive", [seed, count](DeriveRequest::Builder request) {
@@ -82,9 +86,8 @@ bus::Result<bus::Reply<VerifyReply>> verify(bus::Client& client, const cipher::S
 }
 
 bool hash_works(bus::Client& client) {
-  auto reply = client.call<HashRequest, HashReply>("crypto.hash", [](HashRequest::Builder request) {
-    request.setData(data_of(cipher::as_bytes("abc")));
-  });
+  auto reply = client.call<HashRequest, HashReply>(
+      "crypto.hash", [](HashRequest::Builder request) { request.setData(data_of(cipher::as_bytes("abc"))); });
   return reply.ok() && hex(reply->get().getDigest()) == cipher::sha256(cipher::as_bytes("abc")).hex();
 }
 
@@ -390,13 +393,13 @@ TEST_CASE("address, hash and ecdh answer as the cipher library does") {
   bus.run([&]() {
     auto client = bus.client();
     const cipher::Bytes key = cipher::from_hex(k_public0);
-    auto from_key = client.call<AddressRequest, AddressReply>("crypto.address",
-                                                              [&](auto r) { r.setPublic(data_of(key)); });
+    auto from_key =
+        client.call<AddressRequest, AddressReply>("crypto.address", [&](auto r) { r.setPublic(data_of(key)); });
     REQUIRE(from_key.ok());
     CHECK(std::string(from_key->get().getAddress()) == k_address0);
     CHECK(std::string(from_key->get().getBitcoinAddress()) == k_bitcoin0);
-    auto decoded = client.call<AddressRequest, AddressReply>("crypto.address",
-                                                             [](auto r) { r.setAddress(k_address0); });
+    auto decoded =
+        client.call<AddressRequest, AddressReply>("crypto.address", [](auto r) { r.setAddress(k_address0); });
     REQUIRE(decoded.ok());
     CHECK(hex(decoded->get().getKey20()) == hex(from_key->get().getKey20()));
     CHECK(hex(decoded->get().getKey20()) ==

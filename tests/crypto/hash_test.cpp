@@ -10,7 +10,9 @@ using namespace skymesh::cipher;
 
 namespace {
 
-std::string ripemd_hex(const std::string& text) { return ripemd160(as_bytes(text)).hex(); }
+std::string ripemd_hex(const std::string& text) {
+  return ripemd160(as_bytes(text)).hex();
+}
 
 Sha256 byte_hash(uint8_t i) {
   const uint8_t one[1] = {i};

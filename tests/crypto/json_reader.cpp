@@ -128,14 +128,31 @@ class JsonParser {
       if (pos_ >= text_.size()) fail("unterminated escape");
       char e = text_[pos_++];
       switch (e) {
-        case '"': case '\\': case '/': out.push_back(e); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': append_utf8(out, parse_hex4()); break;
-        default: fail("bad escape");
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(e);
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u':
+          append_utf8(out, parse_hex4());
+          break;
+        default:
+          fail("bad escape");
       }
     }
   }
@@ -166,7 +183,9 @@ class JsonParser {
   std::size_t pos_ = 0;
 };
 
-Json Json::parse(std::string_view text) { return JsonParser(text).parse_document(); }
+Json Json::parse(std::string_view text) {
+  return JsonParser(text).parse_document();
+}
 
 const std::string& Json::as_string() const {
   if (kind_ != Kind::string) throw std::runtime_error("json: not a string");

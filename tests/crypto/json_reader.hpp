@@ -31,8 +31,8 @@ class Json {
   friend class JsonParser;
   Kind kind_ = Kind::null;
   bool boolean_ = false;
-  std::string text_;  // string value, or the number's literal text
-  std::vector<Json> items_;  // array items, or object values
+  std::string text_;               // string value, or the number's literal text
+  std::vector<Json> items_;        // array items, or object values
   std::vector<std::string> keys_;  // object keys, parallel to items_
 };
 

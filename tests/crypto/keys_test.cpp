@@ -16,7 +16,9 @@ const std::string k_generator_uncompressed_hex =
     "0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
     "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8";
 
-std::string one_hex() { return std::string(62, '0') + "01"; }
+std::string one_hex() {
+  return std::string(62, '0') + "01";
+}
 
 }  // namespace
 

@@ -32,11 +32,11 @@ cipher::Bytes base64_decode(std::string_view text);
 }  // namespace skymesh::test
 
 // Binds `var` to the vectors folder, or warns and leaves the test (passing) when it is absent.
-#define SKYMESH_REQUIRE_VECTORS(var)                                                                      \
-  const auto var##_opt = ::skymesh::test::vectors_dir();                                                 \
-  if (!var##_opt) {                                                                                       \
-    WARN("Skycoin vectors not found at " << ::skymesh::test::configured_vectors_dir().string()            \
-                                         << " (set SKYMESH_VECTORS_DIR); vector checks skipped");         \
-    return;                                                                                               \
-  }                                                                                                       \
+#define SKYMESH_REQUIRE_VECTORS(var)                                                              \
+  const auto var##_opt = ::skymesh::test::vectors_dir();                                          \
+  if (!var##_opt) {                                                                               \
+    WARN("Skycoin vectors not found at " << ::skymesh::test::configured_vectors_dir().string()    \
+                                         << " (set SKYMESH_VECTORS_DIR); vector checks skipped"); \
+    return;                                                                                       \
+  }                                                                                               \
   const std::filesystem::path& var = *var##_opt

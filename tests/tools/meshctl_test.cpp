@@ -58,7 +58,9 @@ TEST_CASE("meshctl subscribe prints events since N, one JSON object per line") {
   REQUIRE(meshctl("--connect " + echo.endpoint() + " call echo.publish '{\"text\":\"t\",\"count\":5}'").code == 0);
   Run run = meshctl("--connect " + echo.endpoint() + " subscribe echo.ticks --since 4 --count 2");
   CHECK(run.code == 0);
-  CHECK(run.out == "{\"seq\":\"4\",\"event\":{\"n\":\"0\",\"note\":\"t\"}}\n{\"seq\":\"5\",\"event\":{\"n\":\"0\",\"note\":\"t\"}}\n");
+  CHECK(run.out ==
+        "{\"seq\":\"4\",\"event\":{\"n\":\"0\",\"note\":\"t\"}}\n{\"seq\":\"5\",\"event\":{\"n\":\"0\",\"note\":\"t\"}}"
+        "\n");
 }
 
 TEST_CASE("meshctl reports an unreachable serverlet and bad usage") {

@@ -96,8 +96,8 @@ std::optional<Signature> with_recovery_id(const Secp256k1& ctx, const CompactSig
   return std::nullopt;
 }
 
-void check_key(const Secp256k1& ctx, OpensslSecp256k1& ossl, const SecretKey& secret, uint64_t index,
-               Counts& counts, Reporter& report) {
+void check_key(const Secp256k1& ctx, OpensslSecp256k1& ossl, const SecretKey& secret, uint64_t index, Counts& counts,
+               Reporter& report) {
   counts.keys.fetch_add(1);
   Sha256 digest = sha256(secret.view(), as_bytes("digest/" + std::to_string(index)));
   PublicKey pub = public_key_from_secret(ctx, secret);
@@ -220,15 +220,16 @@ int main(int argc, char** argv) {
   std::printf("wrong digest refused by both:   %llu\n",
               static_cast<unsigned long long>(counts.wrong_digest_rejected_both.load()));
   std::printf("mismatches:                     %llu\n", static_cast<unsigned long long>(counts.mismatches.load()));
-  std::printf("{\"tool\":\"cipher-diff\",\"seed\":\"%s\",\"threads\":%u,\"keys\":%llu,\"pubkey_agree\":%llu,"
-              "\"lib_sig_openssl_ok\":%llu,\"openssl_sig_lib_ok\":%llu,\"corrupt_rejected_both\":%llu,"
-              "\"wrong_digest_rejected_both\":%llu,\"mismatches\":%llu,\"seconds\":%.2f}\n",
-              options.seed.c_str(), threads, static_cast<unsigned long long>(counts.keys.load()),
-              static_cast<unsigned long long>(counts.pubkey_agree.load()),
-              static_cast<unsigned long long>(counts.lib_sig_openssl_ok.load()),
-              static_cast<unsigned long long>(counts.openssl_sig_lib_ok.load()),
-              static_cast<unsigned long long>(counts.corrupt_rejected_both.load()),
-              static_cast<unsigned long long>(counts.wrong_digest_rejected_both.load()),
-              static_cast<unsigned long long>(counts.mismatches.load()), seconds);
+  std::printf(
+      "{\"tool\":\"cipher-diff\",\"seed\":\"%s\",\"threads\":%u,\"keys\":%llu,\"pubkey_agree\":%llu,"
+      "\"lib_sig_openssl_ok\":%llu,\"openssl_sig_lib_ok\":%llu,\"corrupt_rejected_both\":%llu,"
+      "\"wrong_digest_rejected_both\":%llu,\"mismatches\":%llu,\"seconds\":%.2f}\n",
+      options.seed.c_str(), threads, static_cast<unsigned long long>(counts.keys.load()),
+      static_cast<unsigned long long>(counts.pubkey_agree.load()),
+      static_cast<unsigned long long>(counts.lib_sig_openssl_ok.load()),
+      static_cast<unsigned long long>(counts.openssl_sig_lib_ok.load()),
+      static_cast<unsigned long long>(counts.corrupt_rejected_both.load()),
+      static_cast<unsigned long long>(counts.wrong_digest_rejected_both.load()),
+      static_cast<unsigned long long>(counts.mismatches.load()), seconds);
   return counts.mismatches.load() == 0 ? 0 : 1;
 }

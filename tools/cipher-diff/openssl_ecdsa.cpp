@@ -23,7 +23,9 @@ struct FreeAll {
 template <typename T>
 using Owned = std::unique_ptr<T, FreeAll>;
 
-BIGNUM* bn_from(const uint8_t* bytes, int size) { return BN_bin2bn(bytes, size, nullptr); }
+BIGNUM* bn_from(const uint8_t* bytes, int size) {
+  return BN_bin2bn(bytes, size, nullptr);
+}
 
 }  // namespace
 
@@ -37,8 +39,7 @@ Point33 OpensslSecp256k1::public_key(const Bytes32& secret) {
   Owned<BIGNUM> k(bn_from(secret.data(), 32));
   std::unique_ptr<EC_POINT, Free> point(EC_POINT_new(group_.get()));
   Point33 out{};
-  if (!k || !point ||
-      EC_POINT_mul(group_.get(), point.get(), k.get(), nullptr, nullptr, bn_ctx_.get()) != 1 ||
+  if (!k || !point || EC_POINT_mul(group_.get(), point.get(), k.get(), nullptr, nullptr, bn_ctx_.get()) != 1 ||
       EC_POINT_point2oct(group_.get(), point.get(), POINT_CONVERSION_COMPRESSED, out.data(), out.size(),
                          bn_ctx_.get()) != out.size()) {
     throw std::runtime_error("OpenSSL EC_POINT_mul failed");
@@ -50,8 +51,7 @@ bool OpensslSecp256k1::load_key(const Bytes32& secret, const Point33& pub) {
   key_.reset();
   Owned<BIGNUM> k(bn_from(secret.data(), 32));
   Owned<OSSL_PARAM_BLD> build(OSSL_PARAM_BLD_new());
-  if (!k || !build ||
-      OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "secp256k1", 0) != 1 ||
+  if (!k || !build || OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "secp256k1", 0) != 1 ||
       OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, k.get()) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, pub.data(), pub.size()) != 1) {
     return false;

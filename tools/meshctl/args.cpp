@@ -91,7 +91,8 @@ bool parse_args(int argc, char** argv, Options& options, std::string& error, boo
   }
   const std::string& name = options.command.front();
   const size_t args = options.command.size() - 1;
-  const bool ok = (name == "call" && (args == 1 || args == 2)) || ((name == "info" || name == "stats" || name == "ping") && args == 0) ||
+  const bool ok = (name == "call" && (args == 1 || args == 2)) ||
+                  ((name == "info" || name == "stats" || name == "ping") && args == 0) ||
                   (name == "subscribe" && args == 1) || (name == "keygen" && args == 1);
   if (!ok) {
     error = "bad command or arguments: " + name;

@@ -55,7 +55,8 @@ class Session {
   }
 
   bus::Status load_schemas() {
-    auto info = call("sys.info", capnp::typeId<proto::Empty>(), [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
+    auto info =
+        call("sys.info", capnp::typeId<proto::Empty>(), [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
     if (!info.ok()) return info.status();
     return schemas_.load(info.value()->payload<proto::InfoReply>());
   }
@@ -79,7 +80,8 @@ class Session {
     if (bus::Status status = load_schemas(); !status.ok()) return fail(status);
     auto schema = schemas_.method("sys." + what);
     if (!schema.ok()) return fail(schema.status());
-    auto reply = call("sys." + what, capnp::typeId<proto::Empty>(), [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
+    auto reply = call("sys." + what, capnp::typeId<proto::Empty>(),
+                      [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
     if (!reply.ok()) return fail(reply.status());
     if (what == "info" && !options_.schemas) {
       // The schema nodes are for tools; a person asked for the rest.
@@ -93,7 +95,8 @@ class Session {
 
   int run_subscribe(const std::string& topic) {
     if (bus::Status status = load_schemas(); !status.ok()) return fail(status);
-    auto info = call("sys.info", capnp::typeId<proto::Empty>(), [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
+    auto info =
+        call("sys.info", capnp::typeId<proto::Empty>(), [](capnp::AnyPointer::Builder p) { p.initAs<proto::Empty>(); });
     if (!info.ok()) return fail(info.status());
     uint64_t event_type = 0;
     for (auto entry : info.value()->payload<proto::InfoReply>().getTopics()) {

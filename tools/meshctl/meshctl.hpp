@@ -8,14 +8,14 @@
 namespace skymesh::meshctl {
 
 struct Options {
-  std::string connect;        // --connect ENDPOINT (or SKYMESH_CONNECT)
-  std::string key_file;       // --key FILE: our CurveZMQ key pair
-  std::string server_key;     // --server-key FILE or Z85
-  int timeout_ms = 5000;      // --timeout MS
-  bool pretty = false;        // --pretty
-  bool schemas = false;       // info --schemas: include the schema nodes
-  uint64_t since = 0;         // subscribe --since N
-  uint64_t count = 0;         // subscribe --count N (0: until interrupted)
+  std::string connect;               // --connect ENDPOINT (or SKYMESH_CONNECT)
+  std::string key_file;              // --key FILE: our CurveZMQ key pair
+  std::string server_key;            // --server-key FILE or Z85
+  int timeout_ms = 5000;             // --timeout MS
+  bool pretty = false;               // --pretty
+  bool schemas = false;              // info --schemas: include the schema nodes
+  uint64_t since = 0;                // subscribe --since N
+  uint64_t count = 0;                // subscribe --count N (0: until interrupted)
   std::vector<std::string> command;  // e.g. {"call", "echo.echo", "{...}"}
 };
 

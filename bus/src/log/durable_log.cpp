@@ -55,15 +55,19 @@ std::optional<uint64_t> decode_seq(const MDB_val& val) {
   return seq;
 }
 
-MDB_val to_val(SeqKey& key) { return MDB_val{key.size(), key.data()}; }
+MDB_val to_val(SeqKey& key) {
+  return MDB_val{key.size(), key.data()};
+}
 // LMDB never writes through an input MDB_val; its C API just lacks const.
-MDB_val to_val(std::string_view bytes) { return MDB_val{bytes.size(), const_cast<char*>(bytes.data())}; }
+MDB_val to_val(std::string_view bytes) {
+  return MDB_val{bytes.size(), const_cast<char*>(bytes.data())};
+}
 
 bool valid_topic_name(std::string_view topic) {
   if (topic.empty() || topic == "." || topic == "..") return false;
   for (char c : topic) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -89,9 +93,8 @@ class LockFile {
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       if (err == EWOULDBLOCK) {
-        return Status(ErrorCode::failed_precondition,
-                      "durable log for topic '" + std::string(topic) +
-                          "' is already open (by this or another process)");
+        return Status(ErrorCode::failed_precondition, "durable log for topic '" + std::string(topic) +
+                                                          "' is already open (by this or another process)");
       }
       return Status(ErrorCode::storage,
                     "cannot lock durable log for topic '" + std::string(topic) + "': " + std::strerror(err));
@@ -216,8 +219,8 @@ class DurableLog final : public TopicLog {
     if (since == 0) since = 1;
     if (since < first_seq_) {
       return Status(ErrorCode::out_of_range, "topic '" + topic_ + "' has no entries before seq " +
-                                                 std::to_string(first_seq_) + " (asked since " +
-                                                 std::to_string(since) + ")");
+                                                 std::to_string(first_seq_) + " (asked since " + std::to_string(since) +
+                                                 ")");
     }
     std::vector<LogEntry> out;
     if (since > last_seq_ || max_entries == 0) return out;

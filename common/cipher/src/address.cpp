@@ -34,7 +34,9 @@ Ripemd160 public_key_ripemd160(const PublicKey& pub) {
   return ripemd160(twice.view());
 }
 
-Address Address::from_public_key(const PublicKey& pub) { return Address(k_version, public_key_ripemd160(pub)); }
+Address Address::from_public_key(const PublicKey& pub) {
+  return Address(k_version, public_key_ripemd160(pub));
+}
 
 Address Address::from_secret_key(const Secp256k1& ctx, const SecretKey& secret) {
   return from_public_key(public_key_from_secret(ctx, secret));
@@ -55,7 +57,9 @@ Outcome<Address> Address::try_from_base58(std::string_view text) {
   return address;
 }
 
-Address Address::from_base58(std::string_view text) { return try_from_base58(text).value(); }
+Address Address::from_base58(std::string_view text) {
+  return try_from_base58(text).value();
+}
 
 Outcome<Address> Address::try_from_binary(ByteView bytes) {
   if (bytes.size() != k_binary_size) {
@@ -115,7 +119,9 @@ Outcome<BitcoinAddress> BitcoinAddress::try_from_base58(std::string_view text) {
   return address;
 }
 
-BitcoinAddress BitcoinAddress::from_base58(std::string_view text) { return try_from_base58(text).value(); }
+BitcoinAddress BitcoinAddress::from_base58(std::string_view text) {
+  return try_from_base58(text).value();
+}
 
 std::string BitcoinAddress::to_base58() const {
   std::array<uint8_t, k_base58_size> raw{};

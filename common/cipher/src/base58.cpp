@@ -72,6 +72,8 @@ Outcome<Bytes> try_base58_decode(std::string_view text) {
   return out;
 }
 
-Bytes base58_decode(std::string_view text) { return try_base58_decode(text).value(); }
+Bytes base58_decode(std::string_view text) {
+  return try_base58_decode(text).value();
+}
 
 }  // namespace skymesh::cipher

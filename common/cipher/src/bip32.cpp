@@ -38,8 +38,8 @@ void put_u32(uint8_t* out, uint32_t v) {
 }
 
 uint32_t get_u32(const uint8_t* in) {
-  return static_cast<uint32_t>(in[0]) << 24 | static_cast<uint32_t>(in[1]) << 16 |
-         static_cast<uint32_t>(in[2]) << 8 | static_cast<uint32_t>(in[3]);
+  return static_cast<uint32_t>(in[0]) << 24 | static_cast<uint32_t>(in[1]) << 16 | static_cast<uint32_t>(in[2]) << 8 |
+         static_cast<uint32_t>(in[3]);
 }
 
 Bip32Meta child_meta(const Bip32Meta& parent, const std::array<uint8_t, 4>& parent_fingerprint, uint32_t index,
@@ -86,8 +86,8 @@ Outcome<SecretBytes> decode(std::string_view text, const std::array<uint8_t, 4>&
   if (!std::equal(version.begin(), version.end(), b)) {
     bool other = std::equal(k_xprv_version.begin(), k_xprv_version.end(), b) ||
                  std::equal(k_xpub_version.begin(), k_xpub_version.end(), b);
-    return Fault{CipherError::invalid_version, other ? "extended key is of the other kind (xpub/xprv)"
-                                                     : "unknown extended key version"};
+    return Fault{CipherError::invalid_version,
+                 other ? "extended key is of the other kind (xpub/xprv)" : "unknown extended key version"};
   }
   meta.depth = b[4];
   std::copy_n(b + 5, 4, meta.parent_fingerprint.begin());
@@ -128,9 +128,13 @@ Outcome<ExtendedPublicKey> ExtendedPublicKey::child(const Secp256k1& ctx, uint32
   return ExtendedPublicKey(child_meta(meta_, fingerprint(), index, i.right()), child_key);
 }
 
-std::string ExtendedPublicKey::to_base58() const { return encode(k_xpub_version, meta_, key_.data()); }
+std::string ExtendedPublicKey::to_base58() const {
+  return encode(k_xpub_version, meta_, key_.data());
+}
 
-Ripemd160 ExtendedPublicKey::identifier() const { return hash160(key_.view()); }
+Ripemd160 ExtendedPublicKey::identifier() const {
+  return hash160(key_.view());
+}
 
 std::array<uint8_t, 4> ExtendedPublicKey::fingerprint() const {
   std::array<uint8_t, 4> out{};
@@ -141,7 +145,9 @@ std::array<uint8_t, 4> ExtendedPublicKey::fingerprint() const {
 ExtendedPrivateKey::ExtendedPrivateKey(const Secp256k1& ctx, const Bip32Meta& meta, const SecretKey& key)
     : meta_(meta), secret_(key), public_(public_key_from_secret(ctx, key)) {}
 
-ExtendedPrivateKey::~ExtendedPrivateKey() { sodium_memzero(meta_.chain_code.data(), meta_.chain_code.size()); }
+ExtendedPrivateKey::~ExtendedPrivateKey() {
+  sodium_memzero(meta_.chain_code.data(), meta_.chain_code.size());
+}
 
 Outcome<ExtendedPrivateKey> ExtendedPrivateKey::master(const Secp256k1& ctx, ByteView seed) {
   if (seed.size() < 16 || seed.size() > 64) {
@@ -160,8 +166,7 @@ Outcome<ExtendedPrivateKey> ExtendedPrivateKey::master(const Secp256k1& ctx, Byt
   return out;
 }
 
-Outcome<ExtendedPrivateKey> ExtendedPrivateKey::from_path(const Secp256k1& ctx, ByteView seed,
-                                                          std::string_view path) {
+Outcome<ExtendedPrivateKey> ExtendedPrivateKey::from_path(const Secp256k1& ctx, ByteView seed, std::string_view path) {
   auto nodes = parse_bip32_path(path);
   if (!nodes) return nodes.fault();
   auto root = master(ctx, seed);
@@ -232,7 +237,9 @@ std::string ExtendedPrivateKey::to_base58() const {
   return encode(k_xprv_version, meta_, key.data());
 }
 
-Ripemd160 ExtendedPrivateKey::identifier() const { return hash160(public_.view()); }
+Ripemd160 ExtendedPrivateKey::identifier() const {
+  return hash160(public_.view());
+}
 
 std::array<uint8_t, 4> ExtendedPrivateKey::fingerprint() const {
   std::array<uint8_t, 4> out{};

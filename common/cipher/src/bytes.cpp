@@ -43,13 +43,19 @@ Outcome<Bytes> try_from_hex(std::string_view hex) {
   return out;
 }
 
-Bytes from_hex(std::string_view hex) { return try_from_hex(hex).value(); }
+Bytes from_hex(std::string_view hex) {
+  return try_from_hex(hex).value();
+}
 
 SecretBytes::SecretBytes(ByteView bytes) : bytes_(bytes.begin(), bytes.end()) {}
 
-SecretBytes::~SecretBytes() { wipe(); }
+SecretBytes::~SecretBytes() {
+  wipe();
+}
 
-SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {
+  other.bytes_.clear();
+}
 
 SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   if (this != &other) {

@@ -30,7 +30,9 @@ Sha256 double_sha256(ByteView data) {
   return sha256(first.view());
 }
 
-Sha256 add_sha256(const Sha256& a, const Sha256& b) { return sha256(a.view(), b.view()); }
+Sha256 add_sha256(const Sha256& a, const Sha256& b) {
+  return sha256(a.view(), b.view());
+}
 
 Ripemd160 hash160(ByteView data) {
   Sha256 inner = sha256(data);

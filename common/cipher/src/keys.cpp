@@ -14,9 +14,9 @@ namespace detail {
 namespace {
 
 // The curve order n, little-endian (sodium_compare reads numbers little-endian).
-constexpr std::array<uint8_t, 32> k_order_le = {
-    0x41, 0x41, 0x36, 0xD0, 0x8C, 0x5E, 0xD2, 0xBF, 0x3B, 0xA0, 0x48, 0xAF, 0xE6, 0xDC, 0xAE, 0xBA,
-    0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+constexpr std::array<uint8_t, 32> k_order_le = {0x41, 0x41, 0x36, 0xD0, 0x8C, 0x5E, 0xD2, 0xBF, 0x3B, 0xA0, 0x48,
+                                                0xAF, 0xE6, 0xDC, 0xAE, 0xBA, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
 // secp256k1_ecdh hands over the shared point's coordinates; keep the compressed point, unhashed.
 int copy_compressed_point(unsigned char* output, const unsigned char* x32, const unsigned char* y32, void*) {
@@ -84,7 +84,9 @@ Outcome<SecretKey> SecretKey::try_from_bytes(ByteView bytes) {
   return detail::KeyAccess::secret(bytes.data());
 }
 
-SecretKey SecretKey::from_bytes(ByteView bytes) { return try_from_bytes(bytes).value(); }
+SecretKey SecretKey::from_bytes(ByteView bytes) {
+  return try_from_bytes(bytes).value();
+}
 
 Outcome<SecretKey> SecretKey::try_from_hex(std::string_view hex) {
   auto bytes = cipher::try_from_hex(hex);
@@ -94,7 +96,9 @@ Outcome<SecretKey> SecretKey::try_from_hex(std::string_view hex) {
   return key;
 }
 
-SecretKey SecretKey::from_hex(std::string_view hex) { return try_from_hex(hex).value(); }
+SecretKey SecretKey::from_hex(std::string_view hex) {
+  return try_from_hex(hex).value();
+}
 
 SecretKey SecretKey::generate() {
   std::array<uint8_t, 32> candidate{};
@@ -105,7 +109,9 @@ SecretKey SecretKey::generate() {
   return detail::KeyAccess::secret(candidate.data());
 }
 
-SecretKey::~SecretKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+SecretKey::~SecretKey() {
+  sodium_memzero(bytes_.data(), bytes_.size());
+}
 
 bool operator==(const SecretKey& a, const SecretKey& b) {
   return sodium_memcmp(a.bytes_.data(), b.bytes_.data(), SecretKey::k_size) == 0;
@@ -127,7 +133,9 @@ Outcome<PublicKey> PublicKey::try_from_bytes(const Secp256k1& ctx, ByteView byte
   return detail::KeyAccess::public_key(detail::serialize_compressed(ctx, point));
 }
 
-PublicKey PublicKey::from_bytes(const Secp256k1& ctx, ByteView bytes) { return try_from_bytes(ctx, bytes).value(); }
+PublicKey PublicKey::from_bytes(const Secp256k1& ctx, ByteView bytes) {
+  return try_from_bytes(ctx, bytes).value();
+}
 
 Outcome<PublicKey> PublicKey::try_from_hex(const Secp256k1& ctx, std::string_view hex) {
   auto bytes = cipher::try_from_hex(hex);
@@ -135,7 +143,9 @@ Outcome<PublicKey> PublicKey::try_from_hex(const Secp256k1& ctx, std::string_vie
   return try_from_bytes(ctx, bytes.value());
 }
 
-PublicKey PublicKey::from_hex(const Secp256k1& ctx, std::string_view hex) { return try_from_hex(ctx, hex).value(); }
+PublicKey PublicKey::from_hex(const Secp256k1& ctx, std::string_view hex) {
+  return try_from_hex(ctx, hex).value();
+}
 
 PublicKey public_key_from_secret(const Secp256k1& ctx, const SecretKey& secret) {
   secp256k1_pubkey point;

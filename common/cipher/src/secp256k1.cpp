@@ -21,6 +21,8 @@ Secp256k1::Secp256k1() {
   if (randomized != 1) throw std::runtime_error("secp256k1_context_randomize failed");
 }
 
-void Secp256k1::Deleter::operator()(secp256k1_context_struct* ctx) const noexcept { secp256k1_context_destroy(ctx); }
+void Secp256k1::Deleter::operator()(secp256k1_context_struct* ctx) const noexcept {
+  secp256k1_context_destroy(ctx);
+}
 
 }  // namespace skymesh::cipher

@@ -64,8 +64,7 @@ Outcome<void> verify(const Secp256k1& ctx, const PublicKey& pub, const Signature
   return {};
 }
 
-Outcome<void> verify_address(const Secp256k1& ctx, const Address& address, const Signature& sig,
-                             const Sha256& digest) {
+Outcome<void> verify_address(const Secp256k1& ctx, const Address& address, const Signature& sig, const Sha256& digest) {
   auto form = check_signature_form(sig);
   if (!form) return form;
   auto recovered = recover_public_key(ctx, sig, digest);

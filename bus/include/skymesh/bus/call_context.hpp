@@ -33,12 +33,9 @@ class CallContext {
   // only while the outgoing queue is full (push back); fails once the caller is gone or the deadline passed.
   template <typename T, typename Fill>
   Status emit(Fill&& fill) {
-    return emit_raw(capnp::typeId<T>(), [&fill](capnp::AnyPointer::Builder payload) {
-      fill(payload.initAs<T>());
-    });
+    return emit_raw(capnp::typeId<T>(), [&fill](capnp::AnyPointer::Builder payload) { fill(payload.initAs<T>()); });
   }
-  virtual Status emit_raw(uint64_t payload_type,
-                          const std::function<void(capnp::AnyPointer::Builder)>& fill) = 0;
+  virtual Status emit_raw(uint64_t payload_type, const std::function<void(capnp::AnyPointer::Builder)>& fill) = 0;
 
  protected:
   CallContext(Node& node, MessagePtr request, std::chrono::steady_clock::time_point deadline,

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/fiber/future.hpp>
 #include <capnp/any.h>
+#include <boost/fiber/future.hpp>
 
 #include "skymesh/bus/handlers.hpp"
 #include "skymesh/bus/message.hpp"
@@ -95,9 +95,9 @@ class Stream {
 
   template <typename Req, typename F>
   Status send(F&& fill, std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
-    return client_.send_raw(method_, capnp::typeId<Req>(),
-                            [&fill](capnp::AnyPointer::Builder payload) { fill(payload.initAs<Req>()); },
-                            CallOptions{timeout, handler_, 0});
+    return client_.send_raw(
+        method_, capnp::typeId<Req>(), [&fill](capnp::AnyPointer::Builder payload) { fill(payload.initAs<Req>()); },
+        CallOptions{timeout, handler_, 0});
   }
   IncomingChannel& replies() { return *channel_; }
 
@@ -133,7 +133,7 @@ class Subscription {
   uint32_t consumed_since_credit_ = 0;
   const void* subscribed_peer_ = nullptr;  // the replica serving us, and its epoch when we subscribed
   uint64_t subscribed_epoch_ = 0;
-  bool subscribe_unsent_ = true;           // not connected yet: next() retries the subscribe
+  bool subscribe_unsent_ = true;  // not connected yet: next() retries the subscribe
 };
 
 }  // namespace skymesh::bus

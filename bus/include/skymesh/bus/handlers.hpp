@@ -11,8 +11,8 @@
 #include <functional>
 #include <memory>
 
-#include <boost/fiber/buffered_channel.hpp>
 #include <capnp/any.h>
+#include <boost/fiber/buffered_channel.hpp>
 
 #include "skymesh/bus/message.hpp"
 #include "skymesh/bus/status.hpp"
@@ -31,9 +31,8 @@ class Incoming {
 
   template <typename Rep, typename Fill>
   Status reply(Fill&& fill) {
-    return reply_raw(capnp::typeId<Rep>(), [&fill](capnp::AnyPointer::Builder payload) {
-      fill(payload.initAs<Rep>());
-    });
+    return reply_raw(capnp::typeId<Rep>(),
+                     [&fill](capnp::AnyPointer::Builder payload) { fill(payload.initAs<Rep>()); });
   }
   virtual Status reply_raw(uint64_t payload_type, const std::function<void(capnp::AnyPointer::Builder)>& fill) = 0;
   virtual Status fail(Status error) = 0;

@@ -32,16 +32,16 @@ namespace skymesh::bus {
 class Client;
 
 struct NodeOptions {
-  std::string name = "node";        // the serverlet's name, e.g. "crypto"
+  std::string name = "node";  // the serverlet's name, e.g. "crypto"
   std::string version = "0.1.0";
-  Security security;                // CurveZMQ keys and allow list; empty: plain (loopback only)
-  std::chrono::milliseconds default_timeout{5000};     // deadline of a call that names none
-  std::chrono::milliseconds heartbeat_interval{1000};  // heartbeat sent to a peer idle this long
-  int heartbeats_until_dead = 3;                       // missed intervals before a peer is declared dead
-  size_t max_in_flight_per_peer = 1024;                // calls beyond it wait (push back), never dropped
-  std::chrono::milliseconds reply_cache_window{30000}; // how long answers are kept for retried requests
+  Security security;                                    // CurveZMQ keys and allow list; empty: plain (loopback only)
+  std::chrono::milliseconds default_timeout{5000};      // deadline of a call that names none
+  std::chrono::milliseconds heartbeat_interval{1000};   // heartbeat sent to a peer idle this long
+  int heartbeats_until_dead = 3;                        // missed intervals before a peer is declared dead
+  size_t max_in_flight_per_peer = 1024;                 // calls beyond it wait (push back), never dropped
+  std::chrono::milliseconds reply_cache_window{30000};  // how long answers are kept for retried requests
   size_t reply_cache_max_bytes = 64u << 20;
-  uint32_t subscription_credit = 1024;                 // events in flight per subscription
+  uint32_t subscription_credit = 1024;  // events in flight per subscription
   LogLevel log_level = LogLevel::info;
 };
 
@@ -84,15 +84,15 @@ class Node {
   void handle(const std::string& method,
               std::function<Status(CallContext&, typename Req::Reader, typename Rep::Builder)> fn,
               MethodOptions options = {}) {
-    handle_raw(method, capnp::Schema::from<Req>(), capnp::Schema::from<Rep>(),
-               [fn = std::move(fn)](CallContext& context, const Message& request,
-                                    capnp::AnyPointer::Builder reply) {
-                 return fn(context, request.payload<Req>(), reply.initAs<Rep>());
-               },
-               std::move(options));
+    handle_raw(
+        method, capnp::Schema::from<Req>(), capnp::Schema::from<Rep>(),
+        [fn = std::move(fn)](CallContext& context, const Message& request, capnp::AnyPointer::Builder reply) {
+          return fn(context, request.payload<Req>(), reply.initAs<Rep>());
+        },
+        std::move(options));
   }
-  void handle_raw(const std::string& method, capnp::StructSchema request_schema,
-                  capnp::StructSchema reply_schema, RawHandler fn, MethodOptions options);
+  void handle_raw(const std::string& method, capnp::StructSchema request_schema, capnp::StructSchema reply_schema,
+                  RawHandler fn, MethodOptions options);
 
   // Kinds 2-4 (handlers.hpp). Ids are unique within this node and never reused.
   HandlerId bind_channel(std::shared_ptr<IncomingChannel> channel);
@@ -106,14 +106,12 @@ class Node {
 
   // Topics. A topic is backed by a log: make_ring_log() by default, open_durable_log() for a feed that must
   // replay across restarts. publish() appends and pushes to live subscribers; returns the entry's seq.
-  Status add_topic(const std::string& name, capnp::StructSchema event_schema,
-                   std::unique_ptr<TopicLog> log = nullptr);
+  Status add_topic(const std::string& name, capnp::StructSchema event_schema, std::unique_ptr<TopicLog> log = nullptr);
   template <typename T, typename Fill>
   Result<uint64_t> publish(const std::string& topic, Fill&& fill) {
     return publish_raw(topic, [&fill](capnp::AnyPointer::Builder payload) { fill(payload.initAs<T>()); });
   }
-  Result<uint64_t> publish_raw(const std::string& topic,
-                               const std::function<void(capnp::AnyPointer::Builder)>& fill);
+  Result<uint64_t> publish_raw(const std::string& topic, const std::function<void(capnp::AnyPointer::Builder)>& fill);
 
   // A "peer dead" / "peer alive" event: the endpoint named and whether it is now alive.
   void on_peer_state(std::function<void(const std::string& endpoint, bool alive)> listener);

@@ -18,9 +18,9 @@ struct CurveKeyPair {
 };
 
 struct Security {
-  std::optional<CurveKeyPair> keys;        // this node's keys: serve over CurveZMQ, and call as a Curve client
+  std::optional<CurveKeyPair> keys;          // this node's keys: serve over CurveZMQ, and call as a Curve client
   std::vector<std::string> allowed_clients;  // Z85 client public keys the ZAP handler admits
-  bool insecure = false;                   // allow listening on a non-loopback address without keys
+  bool insecure = false;                     // allow listening on a non-loopback address without keys
 };
 
 CurveKeyPair generate_curve_keypair();

@@ -27,12 +27,12 @@ struct ServerletSpec {
 };
 
 struct ServerletOptions {
-  std::vector<std::string> listen;  // --listen ENDPOINT (repeatable); default tcp://127.0.0.1:0
-  std::string data_dir;             // --data DIR
-  std::string key_file;             // --key FILE: this serverlet's CurveZMQ key pair
-  std::string allow_file;           // --allow FILE: client public keys admitted
-  bool insecure = false;            // --insecure
-  std::string log_level = "info";   // --log-level
+  std::vector<std::string> listen;            // --listen ENDPOINT (repeatable); default tcp://127.0.0.1:0
+  std::string data_dir;                       // --data DIR
+  std::string key_file;                       // --key FILE: this serverlet's CurveZMQ key pair
+  std::string allow_file;                     // --allow FILE: client public keys admitted
+  bool insecure = false;                      // --insecure
+  std::string log_level = "info";             // --log-level
   std::map<std::string, std::string> values;  // the serverlet's own flags, by name
 };
 

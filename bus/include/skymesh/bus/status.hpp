@@ -16,25 +16,25 @@ namespace skymesh::bus {
 enum class ErrorCode : uint16_t {
   ok = 0,
   // Caller's fault.
-  bad_request = 1,        // malformed payload, wrong field values
-  bad_envelope = 2,       // the envelope itself did not decode
-  unknown_method = 3,     // no handler for the method / payload type
-  unknown_handler = 4,    // handler id not bound here
-  handler_gone = 5,       // handler id named an object that no longer lives
-  bad_payload_type = 6,   // payload schema id does not match the method's request type
-  unauthorized = 7,       // security refused the caller
-  not_found = 8,          // the thing asked for does not exist
+  bad_request = 1,       // malformed payload, wrong field values
+  bad_envelope = 2,      // the envelope itself did not decode
+  unknown_method = 3,    // no handler for the method / payload type
+  unknown_handler = 4,   // handler id not bound here
+  handler_gone = 5,      // handler id named an object that no longer lives
+  bad_payload_type = 6,  // payload schema id does not match the method's request type
+  unauthorized = 7,      // security refused the caller
+  not_found = 8,         // the thing asked for does not exist
   already_exists = 9,
   failed_precondition = 10,
-  out_of_range = 11,      // e.g. since-N older than a log retains
+  out_of_range = 11,  // e.g. since-N older than a log retains
   // Time and capacity.
   deadline_exceeded = 20,
   cancelled = 21,
-  overloaded = 22,        // bounded queue full; retry later
-  unavailable = 23,       // no live replica, peer dead, not connected
+  overloaded = 22,   // bounded queue full; retry later
+  unavailable = 23,  // no live replica, peer dead, not connected
   // Our fault.
   internal = 30,
-  storage = 31,           // LMDB or file I/O failed
+  storage = 31,  // LMDB or file I/O failed
 };
 
 // Stable lower-case name of a code, e.g. "deadline_exceeded". Used in JSON and logs.

@@ -35,8 +35,7 @@ class TopicLog {
   // have been collected (at least one entry is returned if any qualifies). since == 0 means since 1.
   // If since < first_seq() (older entries are gone), returns out_of_range; the caller decides whether to
   // resume at first_seq().
-  virtual Result<std::vector<LogEntry>> read(uint64_t since, size_t max_entries,
-                                             size_t max_bytes = SIZE_MAX) const = 0;
+  virtual Result<std::vector<LogEntry>> read(uint64_t since, size_t max_entries, size_t max_bytes = SIZE_MAX) const = 0;
 
   // Oldest retained seq, or last_seq() + 1 when the log holds nothing.
   virtual uint64_t first_seq() const = 0;
@@ -50,8 +49,9 @@ std::unique_ptr<TopicLog> make_ring_log(size_t max_entries, size_t max_bytes);
 
 // A durable log for `topic` stored in its own LMDB environment under `dir` (the folder `dir/<topic>`, created
 // if missing; a topic name may hold only [A-Za-z0-9._-]). Opening the same topic twice in one process is
-// refused with failed_precondition (LMDB forbids two handles on one environment). max_entries == 0 keeps everything; otherwise the oldest are
-// deleted beyond it. Errors (cannot create dir, corrupt env, map full) come back as ErrorCode::storage.
+// refused with failed_precondition (LMDB forbids two handles on one environment). max_entries == 0 keeps everything;
+// otherwise the oldest are deleted beyond it. Errors (cannot create dir, corrupt env, map full) come back as
+// ErrorCode::storage.
 Result<std::unique_ptr<TopicLog>> open_durable_log(const std::filesystem::path& dir, std::string_view topic,
                                                    size_t max_entries = 0);
 

@@ -29,12 +29,12 @@ enum class CipherError : uint8_t {
   address_mismatch = 12,     // recovered key hashes to another address
   null_digest = 13,          // refusing to sign the all-zero digest (as Skycoin does)
   empty_seed = 14,
-  invalid_seed_length = 15,  // BIP32 master seed outside 16..64 bytes
-  invalid_path = 16,         // BIP32 path text does not parse
-  hardened_from_public = 17, // hardened child asked of an extended public key
-  max_depth = 18,            // BIP32 depth 255 reached
-  invalid_child = 19,        // BIP32 child index yields an invalid key (probability < 2^-127): skip it
-  invalid_extended_key = 20, // extended key fields inconsistent (fingerprint/child number at depth 0, ...)
+  invalid_seed_length = 15,   // BIP32 master seed outside 16..64 bytes
+  invalid_path = 16,          // BIP32 path text does not parse
+  hardened_from_public = 17,  // hardened child asked of an extended public key
+  max_depth = 18,             // BIP32 depth 255 reached
+  invalid_child = 19,         // BIP32 child index yields an invalid key (probability < 2^-127): skip it
+  invalid_extended_key = 20,  // extended key fields inconsistent (fingerprint/child number at depth 0, ...)
 };
 
 // Stable lower-case name, e.g. "invalid_checksum". Used in logs and JSON.
@@ -66,9 +66,18 @@ class [[nodiscard]] Outcome {
   bool ok() const noexcept { return std::holds_alternative<T>(state_); }
   explicit operator bool() const noexcept { return ok(); }
   // Throws CipherException when !ok(): reading a failed outcome is a bug, never undefined behaviour.
-  T& value() & { check(); return std::get<T>(state_); }
-  const T& value() const& { check(); return std::get<T>(state_); }
-  T&& value() && { check(); return std::get<T>(std::move(state_)); }
+  T& value() & {
+    check();
+    return std::get<T>(state_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<T>(state_);
+  }
+  T&& value() && {
+    check();
+    return std::get<T>(std::move(state_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   // Precondition: !ok().

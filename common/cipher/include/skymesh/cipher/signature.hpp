@@ -30,7 +30,6 @@ Outcome<PublicKey> recover_public_key(const Secp256k1& ctx, const Signature& sig
 Outcome<void> verify(const Secp256k1& ctx, const PublicKey& pub, const Signature& sig, const Sha256& digest);
 
 // sig was made over digest by the key address names (Skycoin's VerifyAddressSignedHash).
-Outcome<void> verify_address(const Secp256k1& ctx, const Address& address, const Signature& sig,
-                             const Sha256& digest);
+Outcome<void> verify_address(const Secp256k1& ctx, const Address& address, const Signature& sig, const Sha256& digest);
 
 }  // namespace skymesh::cipher
