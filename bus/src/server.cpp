@@ -197,14 +197,17 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     auto cached = reply_cache.find(key);
     if (cached != reply_cache.end()) {
       ++counters.duplicates;
-      // Still running: its answer will come. Answered: send the same answer again, numbered anew.
-      if (cached->second.answered) {
+      // Still running: its answer will come. Answered: send the same answer again, numbered anew. Answered
+      // but not kept (a pure function): run it again below.
+      if (!cached->second.answered) return;
+      if (cached->second.answer.size() != 0) {
         zmq::message_t copy;
         copy.copy(cached->second.answer);
         auto decoded = detail::decode_frame(std::move(copy));
         if (decoded.ok()) respond(detail::Outgoing::copy_of(decoded.value()->envelope()));
+        return;
       }
-      return;
+      reply_cache.erase(cached);
     }
     ReplyCacheEntry& entry = reply_cache[key];
     entry.cancelled = cancelled;
@@ -288,8 +291,15 @@ void Node::Impl::answer_remote(const std::string& identity, const std::string& s
                                Clock::time_point deadline, detail::Outgoing&& out) {
   zmq::message_t sent = send_to_caller(identity, out, deadline);
   const Kind kind = out.envelope().getKind();
-  if (!sender.empty() && (kind == Kind::REPLY || kind == Kind::ERROR))
-    remember_answer(sender, request_id, std::move(sent));
+  if (sender.empty() || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
+  if (kind == Kind::REPLY && out.envelope().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
+    // A pure function: running it again for a retry is harmless, so its answer (which may hold secrets, such
+    // as derived keys) is not kept.
+    auto it = reply_cache.find(request_key(sender, request_id));
+    if (it != reply_cache.end()) it->second.answered = true;
+    return;
+  }
+  remember_answer(sender, request_id, std::move(sent));
 }
 
 void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame) {

@@ -158,3 +158,21 @@ TEST_CASE("a request whose deadline already passed is refused without running") 
   CHECK(error.kind == proto::Kind::ERROR);
   CHECK(error.error_code == static_cast<uint16_t>(bus::ErrorCode::deadline_exceeded));
 }
+
+TEST_CASE("a retried request for a pure function runs again instead of being kept in the reply cache") {
+  ServerThread server;
+  zmq::context_t context;
+  auto socket = raw_dealer(context, server.endpoint);
+  auto upper = [](uint64_t request_id) {
+    return raw_request(request_id, [](proto::Envelope::Builder env) {
+      env.setMethod("echo.upper");
+      const uint8_t sender[16] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+      env.setSender(capnp::Data::Reader(sender, 16));
+      env.getPayload().initAs<proto::EchoRequest>().setText("x");
+    });
+  };
+  socket.send(upper(3), zmq::send_flags::none);
+  CHECK(receive(socket).calls == 1);
+  socket.send(upper(3), zmq::send_flags::none);
+  CHECK(receive(socket).calls == 2);  // answers of invariant-functional methods (maybe secrets) are not kept
+}
