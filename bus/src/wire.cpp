@@ -8,8 +8,9 @@
 namespace skymesh::bus::detail {
 namespace {
 
-// Most envelopes fit in 1 KiB; one first segment keeps the frame single-segment and the copy single.
-constexpr unsigned k_first_segment_words = 128;
+// An envelope with a small payload is about 35 words; 512 bytes keep it single-segment (one copy to send)
+// without zeroing more than needed. Bigger ones grow a second segment and are flattened.
+constexpr unsigned k_first_segment_words = 64;
 
 class BuiltMessage final : public Message {
  public:
