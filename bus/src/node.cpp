@@ -136,6 +136,7 @@ void Node::Impl::fail_everything() {
   stopped = true;
   deadlines_changed.notify_all();
   heartbeat_wake.notify_all();
+  for (HandlerFiber* handler : idle_handlers) handler->wake.notify_one();
   std::vector<uint64_t> ids;
   for (auto& [request_id, call] : pending) ids.push_back(request_id);
   for (uint64_t request_id : ids) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -61,6 +62,19 @@ struct ReplyCacheEntry {
   std::shared_ptr<bool> cancelled;
   Clock::time_point expires;
   size_t bytes = 0;
+};
+
+// A request waiting for a handler fiber.
+struct RequestJob {
+  std::string identity;  // routing id of the caller's connection
+  MessagePtr message;
+  std::string sender;    // the caller's node id
+};
+
+// A long-lived fiber that runs requests one after another; while idle it waits for a job handed to it.
+struct HandlerFiber {
+  std::optional<RequestJob> job;
+  boost::fibers::condition_variable wake;
 };
 
 struct Subscriber {
@@ -167,6 +181,13 @@ struct Node::Impl {
   uint64_t next_request_id = 1;
   std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
   bool timers_started = false;
+
+  // Handler fibers (server.cpp): a request goes to an idle one, or a new one when all are busy (a handler may
+  // block), so concurrency is unbounded as with a fiber per request, without creating one per request.
+  std::vector<HandlerFiber*> idle_handlers;
+  void enqueue_request(RequestJob job);
+  void handler_loop(RequestJob first);
+  void run_request(RequestJob& job);
 
   // server.cpp
   void on_router_readable();

@@ -17,16 +17,30 @@ boost::fibers::fiber_specific_ptr<CallScope>& scope_slot() {
 }
 
 // Sets the current fiber's call scope for the lifetime of a handler call.
+// The fiber's slot is allocated once per fiber (handler fibers are long-lived) and restored on exit, so
+// nested calls in one fiber (a same-process call from a handler) see their own scope.
 class ScopeGuard {
  public:
-  explicit ScopeGuard(CallScope scope) : previous_(scope_slot().release()) { scope_slot().reset(new CallScope(scope)); }
-  ~ScopeGuard() { scope_slot().reset(previous_); }
+  explicit ScopeGuard(CallScope scope) {
+    slot_ = scope_slot().get();
+    if (!slot_) {
+      slot_ = new CallScope();
+      scope_slot().reset(slot_);
+    }
+    previous_ = *slot_;
+    *slot_ = scope;
+  }
+  ~ScopeGuard() { *slot_ = previous_; }
   ScopeGuard(const ScopeGuard&) = delete;
   ScopeGuard& operator=(const ScopeGuard&) = delete;
 
  private:
-  CallScope* previous_;
+  CallScope* slot_ = nullptr;
+  CallScope previous_;
 };
+
+// How long an idle handler fiber waits for work before it ends.
+constexpr auto k_handler_idle = std::chrono::seconds(10);
 
 class ServerCallContext final : public CallContext {
  public:
@@ -148,15 +162,7 @@ void Node::Impl::on_router_readable() {
     const auto sender = std::string(reinterpret_cast<const char*>(env.getSender().begin()), env.getSender().size());
     switch (message->kind()) {
       case Kind::REQUEST:
-        // Handlers may block (downstream calls, sleeps): each request runs in a fiber of its own.
-        reactor.spawn([this, identity, message, sender]() {
-          // Read before the handler runs: it may use up the request's traversal budget.
-          const uint64_t request_id = message->request_id();
-          const Clock::time_point deadline = detail::steady_deadline(message->envelope().getDeadlineUs());
-          dispatch_request(message, sender, [this, identity, sender, request_id, deadline](detail::Outgoing&& out) {
-            answer_remote(identity, sender, request_id, deadline, std::move(out));
-          });
-        });
+        enqueue_request(RequestJob{identity, message, sender});
         break;
       case Kind::HEARTBEAT: {
         detail::Outgoing pong(Kind::HEARTBEAT);
@@ -182,6 +188,46 @@ void Node::Impl::on_router_readable() {
         logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
     }
   }
+}
+
+void Node::Impl::enqueue_request(RequestJob job) {
+  if (!idle_handlers.empty()) {
+    HandlerFiber* handler = idle_handlers.back();
+    idle_handlers.pop_back();
+    handler->job.emplace(std::move(job));
+    handler->wake.notify_one();
+    return;
+  }
+  // Every handler fiber is busy (or none exists yet): start another, with this job as its first.
+  reactor.spawn([this, first = std::move(job)]() mutable { handler_loop(std::move(first)); });
+}
+
+void Node::Impl::handler_loop(RequestJob first) {
+  HandlerFiber self;
+  self.job.emplace(std::move(first));
+  boost::fibers::mutex mutex;
+  while (self.job && !stopped) {
+    RequestJob job = std::move(*self.job);
+    self.job.reset();
+    run_request(job);
+    if (stopped) break;
+    idle_handlers.push_back(&self);
+    std::unique_lock<boost::fibers::mutex> lock(mutex);
+    self.wake.wait_for(lock, k_handler_idle, [&self, this]() { return self.job.has_value() || stopped; });
+    if (!self.job) std::erase(idle_handlers, &self);  // timed out or stopping: leave
+  }
+}
+
+void Node::Impl::run_request(RequestJob& job) {
+  // Read before the handler runs: it may use up the request's traversal budget.
+  const uint64_t request_id = job.message->request_id();
+  const Clock::time_point deadline = detail::steady_deadline(job.message->envelope().getDeadlineUs());
+  // The responder may outlive this call (a request for a bound object is answered from its own fiber): it
+  // holds its own copies.
+  dispatch_request(job.message, job.sender,
+                   [this, identity = job.identity, sender = job.sender, request_id, deadline](detail::Outgoing&& out) {
+                     answer_remote(identity, sender, request_id, deadline, std::move(out));
+                   });
 }
 
 void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond) {
