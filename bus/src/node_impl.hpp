@@ -5,8 +5,8 @@
 #include <chrono>
 #include <deque>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,7 +68,7 @@ struct ReplyCacheEntry {
 struct RequestJob {
   std::string identity;  // routing id of the caller's connection
   MessagePtr message;
-  std::string sender;    // the caller's node id
+  std::string sender;  // the caller's node id
 };
 
 // A long-lived fiber that runs requests one after another; while idle it waits for a job handed to it.
