@@ -233,7 +233,13 @@ void Reactor::run(std::function<void()> main) {
         }
       }
     }
-    // Let every other fiber run; the idle notification comes when all of them are blocked again.
+    // Let the other fibers run. While some are ready, the loop takes its turn among them (so a fiber that spins
+    // on yield() cannot starve I/O); once none is, it waits for the idle notification, which also brings the
+    // earliest sleeper's wake-up time for the next poll.
+    if (algorithm && algorithm->has_ready_fibers()) {
+      boost::this_fiber::yield();
+      if (algorithm->has_ready_fibers()) continue;
+    }
     impl.state.wake_at = std::chrono::steady_clock::time_point::max();
     std::unique_lock<boost::fibers::mutex> lock(impl.state.mutex);
     impl.state.idle.wait(lock);

@@ -204,3 +204,20 @@ TEST_CASE("calls beyond the in-flight limit wait for a slot instead of being dro
     CHECK(Clock::now() - begin >= std::chrono::milliseconds(140));
   });
 }
+
+// Regression: the poll loop ran only once every fiber was blocked, so a fiber that spins on yield() (waiting for
+// a flag an I/O callback sets) starved it forever.
+TEST_CASE("regression: a fiber spinning on yield does not starve the poll loop") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    bool answered = false;
+    boost::fibers::fiber caller([&]() {
+      answered = echo_call(client, "echo.echo", "through").ok();
+    });
+    const auto give_up = Clock::now() + std::chrono::seconds(5);
+    while (!answered && Clock::now() < give_up) boost::this_fiber::yield();
+    CHECK(answered);  // before join(): blocking there would let the loop run and hide the starvation
+    caller.join();
+  });
+}
