@@ -212,9 +212,7 @@ TEST_CASE("regression: a fiber spinning on yield does not starve the poll loop")
   bus.run([&]() {
     auto client = bus.client();
     bool answered = false;
-    boost::fibers::fiber caller([&]() {
-      answered = echo_call(client, "echo.echo", "through").ok();
-    });
+    boost::fibers::fiber caller([&]() { answered = echo_call(client, "echo.echo", "through").ok(); });
     const auto give_up = Clock::now() + std::chrono::seconds(5);
     while (!answered && Clock::now() < give_up) boost::this_fiber::yield();
     CHECK(answered);  // before join(): blocking there would let the loop run and hide the starvation
