@@ -1,5 +1,7 @@
 #include "skymesh/bus/serverlet.hpp"
 
+#include "skymesh/bus/args.hpp"
+
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -51,16 +53,10 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
   options.insecure = env_or("SKYMESH_INSECURE", "") == "1";
   options.log_level = env_or("SKYMESH_LOG_LEVEL", options.log_level);
   bool listen_from_flags = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) {
-        error = arg + " needs a value";
-        return false;
-      }
-      out = argv[++i];
-      return true;
-    };
+  ArgReader args(argc, argv);
+  while (args.next()) {
+    const std::string& arg = args.current();
+    bool ok = true;
     if (arg == "--help" || arg == "-h") {
       help = true;
       return true;
@@ -68,22 +64,26 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
       if (!listen_from_flags) options.listen.clear();
       listen_from_flags = true;
       std::string endpoint;
-      if (!value(endpoint)) return false;
-      options.listen.push_back(endpoint);
+      ok = args.value(endpoint);
+      if (ok) options.listen.push_back(endpoint);
     } else if (arg == "--data") {
-      if (!value(options.data_dir)) return false;
+      ok = args.value(options.data_dir);
     } else if (arg == "--key") {
-      if (!value(options.key_file)) return false;
+      ok = args.value(options.key_file);
     } else if (arg == "--allow") {
-      if (!value(options.allow_file)) return false;
+      ok = args.value(options.allow_file);
     } else if (arg == "--log-level") {
-      if (!value(options.log_level)) return false;
+      ok = args.value(options.log_level);
     } else if (arg == "--insecure") {
       options.insecure = true;
     } else if (arg.rfind("--", 0) == 0 && spec.flags.count(arg.substr(2))) {
-      if (!value(options.values[arg.substr(2)])) return false;
+      ok = args.value(options.values[arg.substr(2)]);
     } else {
-      error = "unknown option " + arg + " (see --help)";
+      args.fail("unknown option " + arg + " (see --help)");
+      ok = false;
+    }
+    if (!ok) {
+      error = args.error();
       return false;
     }
   }

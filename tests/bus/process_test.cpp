@@ -119,6 +119,13 @@ TEST_CASE("a serverlet refuses a non-loopback listen without keys unless told --
   CHECK(!allowed.endpoint().empty());
 }
 
+TEST_CASE("a serverlet given a flag without its value or an unknown flag says why and does not start") {
+  ChildProcess missing("skymesh-echo", {"--listen"}, 0);
+  CHECK(missing.wait_exit() == 2);
+  ChildProcess unknown("skymesh-echo", {"--colour", "blue"}, 0);
+  CHECK(unknown.wait_exit() == 2);
+}
+
 TEST_CASE("a serverlet given a malformed key file says why and does not start") {
   const auto dir = temp_dir("badkey");
   { std::ofstream(dir / "bad.key") << "secret = not-a-key\n"; }

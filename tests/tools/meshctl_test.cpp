@@ -68,5 +68,11 @@ TEST_CASE("meshctl reports an unreachable serverlet and bad usage") {
   CHECK(down.code == 1);
   CHECK(down.out.rfind("error unavailable:", 0) == 0);
   CHECK(meshctl("call").code == 2);
+  Run bad_number = meshctl("--connect tcp://127.0.0.1:1 --timeout soon ping");
+  CHECK(bad_number.code == 2);
+  CHECK(bad_number.out == "meshctl: --timeout needs a number, not 'soon' (see meshctl --help)\n");
+  Run missing = meshctl("ping --connect");
+  CHECK(missing.code == 2);
+  CHECK(missing.out == "meshctl: --connect needs a value (see meshctl --help)\n");
   CHECK(meshctl("--help").code == 0);
 }

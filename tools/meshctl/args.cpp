@@ -2,6 +2,7 @@
 #include <string>
 
 #include "meshctl.hpp"
+#include "skymesh/bus/args.hpp"
 
 namespace skymesh::meshctl {
 
@@ -37,52 +38,38 @@ An error reply prints "error CODE: MESSAGE" on stderr and exits 1; usage errors 
 bool parse_args(int argc, char** argv, Options& options, std::string& error, bool& help) {
   if (const char* env = std::getenv("SKYMESH_CONNECT")) options.connect = env;
   if (const char* env = std::getenv("SKYMESH_KEY")) options.key_file = env;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) {
-        error = arg + " needs a value";
-        return false;
-      }
-      out = argv[++i];
-      return true;
-    };
-    auto number = [&](auto& out) {
-      std::string text;
-      if (!value(text)) return false;
-      char* end = nullptr;
-      const unsigned long long parsed = std::strtoull(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0') {
-        error = arg + " needs a number, not '" + text + "'";
-        return false;
-      }
-      out = static_cast<std::remove_reference_t<decltype(out)>>(parsed);
-      return true;
-    };
+  bus::ArgReader reader(argc, argv);
+  while (reader.next()) {
+    const std::string& arg = reader.current();
+    bool ok = true;
     if (arg == "--help" || arg == "-h") {
       help = true;
       return true;
     } else if (arg == "--connect") {
-      if (!value(options.connect)) return false;
+      ok = reader.value(options.connect);
     } else if (arg == "--key") {
-      if (!value(options.key_file)) return false;
+      ok = reader.value(options.key_file);
     } else if (arg == "--server-key") {
-      if (!value(options.server_key)) return false;
+      ok = reader.value(options.server_key);
     } else if (arg == "--timeout") {
-      if (!number(options.timeout_ms)) return false;
+      ok = reader.number(options.timeout_ms);
     } else if (arg == "--since") {
-      if (!number(options.since)) return false;
+      ok = reader.number(options.since);
     } else if (arg == "--count") {
-      if (!number(options.count)) return false;
+      ok = reader.number(options.count);
     } else if (arg == "--pretty") {
       options.pretty = true;
     } else if (arg == "--schemas") {
       options.schemas = true;
     } else if (arg.rfind("--", 0) == 0) {
-      error = "unknown option " + arg;
-      return false;
+      reader.fail("unknown option " + arg);
+      ok = false;
     } else {
       options.command.push_back(arg);
+    }
+    if (!ok) {
+      error = reader.error();
+      return false;
     }
   }
   if (options.command.empty()) {
