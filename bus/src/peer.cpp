@@ -88,7 +88,7 @@ void Node::Impl::deliver_answer(const MessagePtr& message) {
   const uint64_t request_id = message->request_id();
   if (message->handler_id() != 0) {
     deliver_to_bound(message->handler_id(), message, {});
-    if (final_answer) finish_pending(request_id, Status(ErrorCode::ok, ""));
+    if (final_answer) finish_pending(request_id, message);  // delivered: the call just ends
     return;
   }
   if (kind == Kind::ERROR && request_id == 0) {
@@ -116,8 +116,8 @@ void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) 
   if (call.service) apply_cache(*call.service, call, result);
   if (call.promise) {
     call.promise->set_value(std::move(result));
-  } else if (call.reply_to != 0 && !result.ok() && result.status().code() != ErrorCode::ok) {
-    // A stream's request ended without an answer: its handler hears why.
+  } else if (call.reply_to != 0 && !result.ok()) {
+    // A stream's request ended without an answer (deadline, shutdown): its handler hears why.
     detail::Outgoing error(Kind::ERROR);
     auto env = error.envelope();
     env.setRequestId(request_id);
