@@ -1,0 +1,1 @@
+{"meta":{"coin":"skycoin","filename":"b.wlt","type":"bip44","seed":"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about","encrypted":"false"},"accounts":[{"index":0,"name":"default","chains":[{"chain":"external","entries":[]}]}]}
