@@ -1,8 +1,10 @@
 #include "skymesh/bus/serverlet.hpp"
 
 #include "skymesh/bus/args.hpp"
+#include "skymesh/bus/registration.hpp"
 
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -22,6 +24,20 @@ std::string env_or(const char* name, const std::string& fallback) {
   return value && *value ? std::string(value) : fallback;
 }
 
+void split_list(const std::string& text, std::vector<std::string>& out) {
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) out.push_back(part);
+  }
+}
+
+// Leaves the registry (if any), then stops the reactor. Runs as a fiber; a second call does nothing.
+void shut_down(Reactor& reactor, Registration* registration) {
+  if (reactor.stopping()) return;
+  if (registration) registration->leave();
+  reactor.stop();
+}
+
 }  // namespace
 
 std::string serverlet_help(const ServerletSpec& spec) {
@@ -35,6 +51,10 @@ std::string serverlet_help(const ServerletSpec& spec) {
       << "  --allow FILE       client public keys admitted, one per line [env SKYMESH_ALLOW]\n"
       << "  --insecure         allow a non-loopback tcp listen without keys [env SKYMESH_INSECURE=1]\n"
       << "  --log-level LEVEL  debug, info, warn or error [env SKYMESH_LOG_LEVEL]\n"
+      << "  --registry ENDPOINT   the admin serverlet to register with and heartbeat [env SKYMESH_REGISTRY]\n"
+      << "  --registry-key KEY    the admin's CurveZMQ public key, Z85 or a key file [env SKYMESH_REGISTRY_KEY]\n"
+      << "  --advertise ENDPOINT  endpoint announced to the registry (repeatable; default: the bound ones, a\n"
+      << "                        wildcard host replaced by this host's address) [env SKYMESH_ADVERTISE]\n"
       << "  --help             this text\n";
   for (const auto& [name, help] : spec.flags) out << "  --" << name << " VALUE  " << help << "\n";
   return out.str();
@@ -43,16 +63,17 @@ std::string serverlet_help(const ServerletSpec& spec) {
 bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, ServerletOptions& options,
                           std::string& error, bool& help) {
   help = false;
-  std::stringstream listen_env(env_or("SKYMESH_LISTEN", ""));
-  for (std::string part; std::getline(listen_env, part, ',');) {
-    if (!part.empty()) options.listen.push_back(part);
-  }
+  split_list(env_or("SKYMESH_LISTEN", ""), options.listen);
+  split_list(env_or("SKYMESH_ADVERTISE", ""), options.advertise);
+  options.registry = env_or("SKYMESH_REGISTRY", options.registry);
+  options.registry_key = env_or("SKYMESH_REGISTRY_KEY", options.registry_key);
   options.data_dir = env_or("SKYMESH_DATA", options.data_dir);
   options.key_file = env_or("SKYMESH_KEY", options.key_file);
   options.allow_file = env_or("SKYMESH_ALLOW", options.allow_file);
   options.insecure = env_or("SKYMESH_INSECURE", "") == "1";
   options.log_level = env_or("SKYMESH_LOG_LEVEL", options.log_level);
   bool listen_from_flags = false;
+  bool advertise_from_flags = false;
   ArgReader args(argc, argv);
   while (args.next()) {
     const std::string& arg = args.current();
@@ -66,6 +87,16 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
       std::string endpoint;
       ok = args.value(endpoint);
       if (ok) options.listen.push_back(endpoint);
+    } else if (arg == "--advertise") {
+      if (!advertise_from_flags) options.advertise.clear();
+      advertise_from_flags = true;
+      std::string endpoint;
+      ok = args.value(endpoint);
+      if (ok) options.advertise.push_back(endpoint);
+    } else if (arg == "--registry") {
+      ok = args.value(options.registry);
+    } else if (arg == "--registry-key") {
+      ok = args.value(options.registry_key);
     } else if (arg == "--data") {
       ok = args.value(options.data_dir);
     } else if (arg == "--key") {
@@ -127,7 +158,7 @@ int run_serverlet(int argc, char** argv, const ServerletSpec& spec, const Server
     std::fprintf(stderr, "skymesh-%s: %s\n", spec.name.c_str(), status.to_string().c_str());
     return 2;
   }
-  // SIGINT and SIGTERM arrive through a signalfd the reactor polls like a socket.
+  // SIGINT and SIGTERM are blocked here and read by a watcher thread (below).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -148,19 +179,62 @@ int run_serverlet(int argc, char** argv, const ServerletSpec& spec, const Server
       return 1;
     }
   }
-  const int signal_fd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  std::thread watcher([&reactor, signal_fd]() {
-    pollfd item{signal_fd, POLLIN, 0};
-    while (::poll(&item, 1, -1) < 0) {
+  std::unique_ptr<Registration> registration;
+  if (!options.registry.empty()) {
+    RegistrationOptions registration_options;
+    registration_options.registry = options.registry;
+    registration_options.advertise = options.advertise;
+    registration_options.heartbeat = node_options.heartbeat_interval;
+    if (!options.registry_key.empty()) {
+      if (valid_z85_key(options.registry_key)) {
+        registration_options.registry_public_key = options.registry_key;
+      } else {
+        auto keys = load_key_file(options.registry_key);
+        if (!keys.ok()) {
+          node.logger().error("registry_key", {{"error", keys.status().to_string()}});
+          return 2;
+        }
+        registration_options.registry_public_key = keys->public_key;
+      }
     }
-    reactor.stop();
+    registration = std::make_unique<Registration>(node, registration_options, [&](proto::Command command) {
+      if (command == proto::Command::STOP) {
+        node.logger().info("stop_requested", {{"by", "registry"}});
+        reactor.spawn([&] { shut_down(reactor, registration.get()); });
+      } else if (command == proto::Command::DRAIN) {
+        node.logger().info("drain_requested", {{"by", "registry"}});
+        registration->set_draining();
+        // Callers that resolve through the registry stop choosing us within a lease; then leave.
+        reactor.spawn([&, wait = node_options.heartbeat_interval * (node_options.heartbeats_until_dead + 1)] {
+          boost::this_fiber::sleep_for(wait);
+          shut_down(reactor, registration.get());
+        });
+      }
+    });
+    node.on_peer_state([&registration](const std::string& endpoint, bool alive) {
+      registration->report(alive ? "info" : "warn", alive ? "peer_alive" : "peer_dead", endpoint);
+    });
+    registration->start();
+  }
+  // SIGINT and SIGTERM arrive through a signalfd a watcher thread polls; it asks the reactor to shut down
+  // cleanly (deregister, then stop). An eventfd releases the watcher when the reactor stops for another reason.
+  const int signal_fd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  const int done_fd = ::eventfd(0, EFD_CLOEXEC);
+  std::thread watcher([&reactor, &registration, signal_fd, done_fd]() {
+    pollfd items[2] = {{signal_fd, POLLIN, 0}, {done_fd, POLLIN, 0}};
+    while (::poll(items, 2, -1) < 0) {
+    }
+    if (items[0].revents & POLLIN) reactor.post([&reactor, &registration] { shut_down(reactor, registration.get()); });
   });
   for (const auto& endpoint : node.endpoints()) std::printf("listening %s\n", endpoint.c_str());
   std::fflush(stdout);
   reactor.run();
   node.logger().info("stopped");
+  const uint64_t one = 1;
+  if (::write(done_fd, &one, sizeof(one)) < 0) node.logger().warn("eventfd_write_failed");
   watcher.join();
   ::close(signal_fd);
+  ::close(done_fd);
   return 0;
 }
 

@@ -7,7 +7,11 @@
 //   }
 //
 // Precedence: flags override environment variables (SKYMESH_LISTEN, SKYMESH_DATA, SKYMESH_KEY, SKYMESH_ALLOW,
-// SKYMESH_LOG_LEVEL, SKYMESH_INSECURE=1), which override defaults.
+// SKYMESH_LOG_LEVEL, SKYMESH_INSECURE=1, SKYMESH_REGISTRY, SKYMESH_REGISTRY_KEY, SKYMESH_ADVERTISE), which
+// override defaults.
+//
+// With --registry the serverlet registers with the admin serverlet and heartbeats (registration.hpp); a drain
+// or stop control call then ends it cleanly, and SIGINT/SIGTERM deregister it before it exits.
 #pragma once
 
 #include <functional>
@@ -33,6 +37,9 @@ struct ServerletOptions {
   std::string allow_file;                     // --allow FILE: client public keys admitted
   bool insecure = false;                      // --insecure
   std::string log_level = "info";             // --log-level
+  std::string registry;                       // --registry ENDPOINT: the admin serverlet to register with
+  std::string registry_key;                   // --registry-key FILE|Z85: the admin's CurveZMQ public key
+  std::vector<std::string> advertise;         // --advertise ENDPOINT (repeatable): what callers should use
   std::map<std::string, std::string> values;  // the serverlet's own flags, by name
 };
 
