@@ -1,5 +1,6 @@
 #include "skymesh/bus/serverlet.hpp"
 
+#include "serverlet_config.hpp"
 #include "skymesh/bus/args.hpp"
 #include "skymesh/bus/registration.hpp"
 
@@ -55,22 +56,48 @@ std::string serverlet_help(const ServerletSpec& spec) {
       << "  --registry-key KEY    the admin's CurveZMQ public key, Z85 or a key file [env SKYMESH_REGISTRY_KEY]\n"
       << "  --advertise ENDPOINT  endpoint announced to the registry (repeatable; default: the bound ones, a\n"
       << "                        wildcard host replaced by this host's address) [env SKYMESH_ADVERTISE]\n"
+      << "  --config FILE      settings as TOML `name = value` lines, names as the flags without their dashes;\n"
+      << "                     the environment overrides it, flags override both [env SKYMESH_CONFIG]\n"
       << "  --help             this text\n";
-  for (const auto& [name, help] : spec.flags) out << "  --" << name << " VALUE  " << help << "\n";
+  for (const auto& [name, help] : spec.flags) {
+    out << "  --" << name << " VALUE  " << help << " [env " << flag_env_name(name) << "]\n";
+  }
   return out.str();
 }
 
 bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, ServerletOptions& options,
                           std::string& error, bool& help) {
   help = false;
-  split_list(env_or("SKYMESH_LISTEN", ""), options.listen);
-  split_list(env_or("SKYMESH_ADVERTISE", ""), options.advertise);
+  // 1. The config file (--config FILE, or SKYMESH_CONFIG), then 2. the environment, then 3. the other flags.
+  std::string config = env_or("SKYMESH_CONFIG", "");
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--config") config = argv[i + 1];
+  }
+  if (!config.empty()) {
+    if (Status status = apply_config_file(config, spec, options); !status.ok()) {
+      error = status.message();
+      return false;
+    }
+  }
+  if (const char* listen = std::getenv("SKYMESH_LISTEN"); listen && *listen) {
+    options.listen.clear();
+    split_list(listen, options.listen);
+  }
+  if (const char* advertise = std::getenv("SKYMESH_ADVERTISE"); advertise && *advertise) {
+    options.advertise.clear();
+    split_list(advertise, options.advertise);
+  }
+  for (const auto& [flag, help_text] : spec.flags) {
+    if (const char* value = std::getenv(flag_env_name(flag).c_str()); value && *value) options.values[flag] = value;
+  }
   options.registry = env_or("SKYMESH_REGISTRY", options.registry);
   options.registry_key = env_or("SKYMESH_REGISTRY_KEY", options.registry_key);
   options.data_dir = env_or("SKYMESH_DATA", options.data_dir);
   options.key_file = env_or("SKYMESH_KEY", options.key_file);
   options.allow_file = env_or("SKYMESH_ALLOW", options.allow_file);
-  options.insecure = env_or("SKYMESH_INSECURE", "") == "1";
+  if (const char* insecure = std::getenv("SKYMESH_INSECURE"); insecure && *insecure) {
+    options.insecure = std::string(insecure) == "1" || std::string(insecure) == "true";
+  }
   options.log_level = env_or("SKYMESH_LOG_LEVEL", options.log_level);
   bool listen_from_flags = false;
   bool advertise_from_flags = false;
@@ -93,6 +120,9 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
       std::string endpoint;
       ok = args.value(endpoint);
       if (ok) options.advertise.push_back(endpoint);
+    } else if (arg == "--config") {
+      std::string ignored;  // read before the environment, above
+      ok = args.value(ignored);
     } else if (arg == "--registry") {
       ok = args.value(options.registry);
     } else if (arg == "--registry-key") {

@@ -11,19 +11,12 @@ int main(int argc, char** argv) {
   const bus::ServerletSpec spec{
       "admin",
       "registry, control plane, diagnostics feed and HTTP JSON bridge of the mesh",
-      {{"http",
-        "HOST:PORT of the HTTP port (POST /api/<service>/<method>, GET /metrics, GET /healthz) [env "
-        "SKYMESH_HTTP]"},
+      {{"http", "HOST:PORT of the HTTP port (POST /api/<service>/<method>, GET /metrics, GET /healthz)"},
        {"lease-ms", "a serverlet silent this long is declared dead (default 3000)"}}};
   return bus::run_serverlet(argc, argv, spec, [&service](bus::Node& node, const bus::ServerletOptions& options) {
     admin::AdminOptions admin_options;
     admin_options.data_dir = options.data_dir;
-    auto http = options.values.find("http");
-    if (http != options.values.end()) {
-      admin_options.http = http->second;
-    } else if (const char* env = std::getenv("SKYMESH_HTTP"); env && *env) {
-      admin_options.http = env;
-    }
+    if (auto http = options.values.find("http"); http != options.values.end()) admin_options.http = http->second;
     if (auto lease = options.values.find("lease-ms"); lease != options.values.end()) {
       char* end = nullptr;
       const unsigned long ms = std::strtoul(lease->second.c_str(), &end, 10);

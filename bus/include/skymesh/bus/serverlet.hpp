@@ -7,8 +7,9 @@
 //   }
 //
 // Precedence: flags override environment variables (SKYMESH_LISTEN, SKYMESH_DATA, SKYMESH_KEY, SKYMESH_ALLOW,
-// SKYMESH_LOG_LEVEL, SKYMESH_INSECURE=1, SKYMESH_REGISTRY, SKYMESH_REGISTRY_KEY, SKYMESH_ADVERTISE), which
-// override defaults.
+// SKYMESH_LOG_LEVEL, SKYMESH_INSECURE=1, SKYMESH_REGISTRY, SKYMESH_REGISTRY_KEY, SKYMESH_ADVERTISE, and
+// SKYMESH_<FLAG> for a serverlet's own flag), which override the config file (--config FILE or SKYMESH_CONFIG:
+// TOML `name = value` lines), which overrides defaults.
 //
 // With --registry the serverlet registers with the admin serverlet and heartbeats (registration.hpp); a drain
 // or stop control call then ends it cleanly, and SIGINT/SIGTERM deregister it before it exits.

@@ -1,0 +1,225 @@
+// The launcher's parts without processes: reading mesh.toml (the shipped deploy/mesh.toml included), keys,
+// the state file, TOML writing and shell quoting.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "keys.hpp"
+#include "launcher_harness.hpp"
+#include "mesh_config.hpp"
+#include "report.hpp"
+#include "skymesh/bus/security.hpp"
+#include "state_file.hpp"
+#include "toml_writer.hpp"
+
+using namespace skymesh::launcher;
+using skymesh::test::file_text;
+using skymesh::test::TempDir;
+
+namespace {
+
+MeshConfig config_of(const std::string& text) {
+  auto config = parse_mesh_config(text, "mesh.toml");
+  INFO(text);
+  if (!config.ok()) FAIL(config.status().message());
+  return std::move(config).value();
+}
+
+std::string refused(const std::string& text) {
+  auto config = parse_mesh_config(text, "mesh.toml");
+  INFO(text);
+  REQUIRE_FALSE(config.ok());
+  return config.status().message();
+}
+
+const char* const k_echo = "[[serverlet]]\nname = \"echo\"\nlisten = \"tcp://127.0.0.1:7000\"\n";
+
+}  // namespace
+
+TEST_CASE("deploy/mesh.toml runs admin, echo and crypto with keys and the documented supervision") {
+  auto config = load_mesh_config(std::string(SKYMESH_DEPLOY_DIR) + "/mesh.toml");
+  INFO(config.status().to_string());
+  REQUIRE(config.ok());
+  CHECK(config->registry == "tcp://127.0.0.1:7100");
+  CHECK(config->curve);
+  REQUIRE(config->serverlets.size() == 3);
+  const ServerletEntry& admin = config->serverlets[0];
+  CHECK(admin.name == "admin");
+  CHECK(admin.listen == std::vector<std::string>{"tcp://127.0.0.1:7100"});
+  CHECK(admin.flags == std::vector<std::string>{"--http", "127.0.0.1:8080"});
+  CHECK(config->serverlets[1].name == "echo");
+  CHECK(config->serverlets[1].listen == std::vector<std::string>{"tcp://127.0.0.1:7000"});
+  const ServerletEntry& crypto = config->serverlets[2];
+  CHECK(crypto.name == "crypto");
+  CHECK(crypto.listen == std::vector<std::string>{"tcp://127.0.0.1:7001"});
+  CHECK(crypto.curve);
+  CHECK(crypto.try_args == std::vector<std::string>{"call", "crypto.derive", "{\"seed\":\"00\",\"count\":2}"});
+  const SupervisorPolicy& policy = config->policy;
+  CHECK(policy.backoff_initial.count() == 500);
+  CHECK(policy.backoff_max.count() == 30000);
+  CHECK(policy.stable_after.count() == 60000);
+  CHECK(policy.failing_exits == 5);
+  CHECK(policy.failing_window.count() == 60000);
+}
+
+TEST_CASE("an entry takes its program, data folder and curve from defaults unless it says otherwise") {
+  const MeshConfig config = config_of(
+      "[mesh]\ncurve = false\n" + std::string(k_echo) +
+      "[[serverlet]]\nname = \"echo-2\"\nprogram = \"echo\"\ndata = \"elsewhere\"\ncurve = true\nenabled = false\n"
+      "genesis = true\nlisten = [\"tcp://127.0.0.1:7002\", \"ipc://echo-2.sock\"]\nflags = [\"--instance\", \"b\"]\n"
+      "[genesis]\ngenesis_coin_volume = 100000000000000\n");
+  REQUIRE(config.serverlets.size() == 2);
+  const ServerletEntry& first = config.serverlets[0];
+  CHECK(first.program == "echo");
+  CHECK(first.data == "echo");
+  CHECK_FALSE(first.curve);
+  CHECK(first.enabled);
+  CHECK(first.try_args.empty());
+  const ServerletEntry& second = config.serverlets[1];
+  CHECK(second.program == "echo");
+  CHECK(second.data == "elsewhere");
+  CHECK(second.curve);
+  CHECK_FALSE(second.enabled);
+  CHECK(second.genesis);
+  CHECK(second.listen.size() == 2);
+  CHECK(second.flags == std::vector<std::string>{"--instance", "b"});
+  CHECK(*config.genesis.find("genesis_coin_volume")->as_integer() == 100000000000000);
+  // Defaults of a file without [supervisor] are the documented ones.
+  CHECK(config.policy.backoff_initial.count() == 500);
+  CHECK(config.policy.stop_grace.count() == 5000);
+}
+
+TEST_CASE("mesh.toml mistakes are refused with the file, the line and what is wrong") {
+  CHECK(refused("[[serverlet]]\nname = \"echo\"\nlisen = \"x\"\n") ==
+        "mesh.toml:3: unknown key `lisen` in [[serverlet]] (line 1) (docs/launcher.md lists the keys)");
+  CHECK(refused("[[serverlet]]\nname = \"echo\"\n") == "mesh.toml:1: serverlet echo needs `listen`");
+  CHECK(refused("[[serverlet]]\nname = \"Echo!\"\nlisten = \"x\"\n") ==
+        "mesh.toml:1: [[serverlet]] needs a `name` of a-z, 0-9, `-` or `_` (got \"Echo!\")");
+  CHECK(refused("[[serverlet]]\nlisten = \"x\"\n") ==
+        "mesh.toml:1: [[serverlet]] needs a `name` of a-z, 0-9, `-` or `_` (got \"\")");
+  CHECK(refused(std::string(k_echo) + k_echo) == "mesh.toml:4: a second serverlet named echo");
+  CHECK(refused(std::string(k_echo) + "curve = 1\n") ==
+        "mesh.toml:4: `curve` in [[serverlet]] (line 1) must be true or false");
+  CHECK(refused(std::string(k_echo) + "flags = \"--x\"\n") ==
+        "mesh.toml:4: `flags` in [[serverlet]] (line 1) must be an array of strings");
+  CHECK(refused(std::string(k_echo) + "listen = [1]\n") ==
+        "mesh.toml:4: duplicate key `listen` (first defined on line 3)");
+  CHECK(refused("[[serverlet]]\nname = \"echo\"\nlisten = [1]\n") ==
+        "mesh.toml:3: `listen` in [[serverlet]] (line 1) must be a string or an array of strings");
+  CHECK(refused("[supervisor]\nbackoff_initial_ms = -1\n" + std::string(k_echo)) ==
+        "mesh.toml:2: `backoff_initial_ms` in [supervisor] must be a non-negative integer");
+  CHECK(refused("[supervisor]\nbackoff_initial_ms = 900\nbackoff_max_ms = 800\n" + std::string(k_echo)) ==
+        "mesh.toml:1: backoff_max_ms must not be below backoff_initial_ms");
+  CHECK(refused("[supervisor]\nfailing_exits = 0\n" + std::string(k_echo)) ==
+        "mesh.toml:2: `failing_exits` in [supervisor] must be an integer from 1 to 1000");
+  CHECK(refused("[mesh]\nregistry = 7100\n" + std::string(k_echo)) ==
+        "mesh.toml:2: `registry` in [mesh] must be a string");
+  CHECK(refused("[serverlet]\nname = \"echo\"\n") ==
+        "mesh.toml:1: unexpected `serverlet` (write [[serverlet]], one per serverlet)");
+  CHECK(refused("mesh = 1\n" + std::string(k_echo)) == "mesh.toml:1: unexpected `mesh` (it must be a [mesh] table)");
+  CHECK(refused("[extra]\n" + std::string(k_echo)) ==
+        "mesh.toml:1: unexpected `extra` (known: [mesh], [supervisor], [[serverlet]], [genesis])");
+  CHECK(refused("[mesh]\n") == "mesh.toml: no [[serverlet]] entries: nothing to run");
+  CHECK(refused("[mesh\n") == "mesh.toml:1: expected `]` to close the header [mesh");
+  auto missing = load_mesh_config("no/such/mesh.toml");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == "no/such/mesh.toml: cannot read the file");
+}
+
+TEST_CASE("keys are made once, kept afterwards, and every public key is on the allow list") {
+  TempDir dir;
+  const VarLayout var(dir.path());
+  const MeshConfig config = config_of(std::string(k_echo) +
+                                      "[[serverlet]]\nname = \"plain\"\nlisten = \"x\"\ncurve = false\n"
+                                      "[[serverlet]]\nname = \"off\"\nlisten = \"x\"\nenabled = false\n");
+  std::vector<std::string> created;
+  REQUIRE(ensure_keys(var, config, created).ok());
+  CHECK(created == std::vector<std::string>{var.client_key().string(), var.key("echo").string()});
+  CHECK_FALSE(std::filesystem::exists(var.key("plain")));
+  CHECK_FALSE(std::filesystem::exists(var.key("off")));
+  const auto client = skymesh::bus::load_key_file(var.client_key());
+  const auto echo = skymesh::bus::load_key_file(var.key("echo"));
+  REQUIRE(client.ok());
+  REQUIRE(echo.ok());
+  const auto allowed = skymesh::bus::load_allow_file(var.allow_file());
+  REQUIRE(allowed.ok());
+  CHECK(allowed.value() == std::vector<std::string>{client->public_key, echo->public_key});
+  const std::string echo_key = file_text(var.key("echo"));
+  created.clear();
+  REQUIRE(ensure_keys(var, config, created).ok());
+  CHECK(created.empty());
+  CHECK(file_text(var.key("echo")) == echo_key);
+  // A damaged key file is named, not replaced.
+  std::ofstream(var.key("echo")) << "public = not-a-key\n";
+  const auto status = ensure_keys(var, config, created);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.message().find("echo.key:1: not a 40-character Z85 key") != std::string::npos);
+}
+
+TEST_CASE("the state file reads back what the supervisor wrote") {
+  TempDir dir;
+  MeshState state;
+  state.supervisor_pid = 42;
+  state.ready = true;
+  ServerletStatus echo;
+  echo.name = "echo";
+  echo.state = "failing";
+  echo.pid = 7;
+  echo.restarts = 3;
+  echo.started_ms = 1795760000000;
+  echo.endpoints = {"tcp://127.0.0.1:7000", "http://x"};
+  echo.curve = true;
+  echo.listening = true;
+  echo.message = "exited 5 times \"quoted\"\nnext line\x01";
+  ServerletStatus crypto;
+  crypto.name = "crypto";
+  crypto.state = "skipped";
+  state.serverlets = {echo, crypto};
+  const std::filesystem::path path = dir.path() / "state.toml";
+  REQUIRE(write_state(path, state).ok());
+  auto back = read_state(path);
+  REQUIRE(back.ok());
+  CHECK(back->supervisor_pid == 42);
+  CHECK(back->ready);
+  REQUIRE(back->serverlets.size() == 2);
+  const ServerletStatus& read = back->serverlets[0];
+  CHECK(read.name == "echo");
+  CHECK(read.state == "failing");
+  CHECK(read.pid == 7);
+  CHECK(read.restarts == 3);
+  CHECK(read.started_ms == 1795760000000);
+  CHECK(read.endpoints == echo.endpoints);
+  CHECK(read.curve);
+  CHECK(read.listening);
+  CHECK(read.message == echo.message);
+  CHECK(back->serverlets[1].state == "skipped");
+  CHECK(read_state(dir.path() / "none.toml").status().code() == skymesh::bus::ErrorCode::not_found);
+}
+
+TEST_CASE("to_toml writes what the reader reads back, nested tables included") {
+  auto parsed = skymesh::toml::parse(
+      "a = \"x\\\"y\"\nn = -5\nb = true\nlist = [\"p\", 'q']\n\"odd key\" = 1\n[t]\nk = 1\n[t.u]\nv = [1, 2]\n"
+      "[[arr]]\nz = 1\n[[arr]]\nz = 2\n");
+  REQUIRE(parsed.ok());
+  const std::string written = to_toml(parsed.table());
+  auto again = skymesh::toml::parse(written);
+  INFO(written);
+  REQUIRE(again.ok());
+  CHECK(to_toml(again.table()) == written);
+  CHECK(*again.table().find("a")->as_string() == "x\"y");
+  CHECK(*again.table().find("odd key")->as_integer() == 1);
+  CHECK(again.table().find("arr")->as_array()->size() == 2);
+  CHECK(*again.table().find("t")->as_table()->find("u")->as_table()->find("v")->as_array()->at(1).as_integer() == 2);
+  CHECK(toml_quote("a\tb\x02") == "\"a\\tb\\u0002\"");
+}
+
+TEST_CASE("printed command lines quote what the shell would split or expand") {
+  CHECK(shell_quote("crypto.derive") == "crypto.derive");
+  CHECK(shell_quote("tcp://127.0.0.1:7000") == "tcp://127.0.0.1:7000");
+  CHECK(shell_quote("{\"seed\":\"00\"}") == "'{\"seed\":\"00\"}'");
+  CHECK(shell_quote("it's") == "'it'\\''s'");
+  CHECK(shell_quote("") == "''");
+  CHECK(shell_quote("$HOME") == "'$HOME'");
+}
