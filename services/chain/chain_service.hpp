@@ -1,0 +1,77 @@
+// The chain serverlet's handlers: chain.status, block, blocks, transaction, outputs, balance, inject, object, pool
+// and make_block over the bus (proto/chain.capnp), and the topic chain.blocks (a durable log: every block since
+// seq N, then live). Every block that enters the store (genesis, made here, or followed from another node) goes
+// through accept_block, which writes it, publishes it and prunes the pool.
+//
+// Threading: handlers run in fibers on the node's reactor thread; the store, pool and log are used only there.
+// Storage failures (StoreError) are answered with the bus code `storage`.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "chain_store.hpp"
+#include "network.hpp"
+#include "pool.hpp"
+#include "skymesh/bus/node.hpp"
+#include "skymesh/proto/chain.capnp.h"
+
+namespace skymesh::chain {
+
+constexpr uint64_t k_max_blocks_per_call = 1000;
+constexpr size_t k_max_addresses_per_call = 1000;
+constexpr const char* k_blocks_topic = "chain.blocks";
+
+class ChainService {
+ public:
+  // Borrows node, ctx and store; they must outlive the service. block_key: the network's block-making secret key
+  // (only on the node that makes blocks; its public key must be the network's).
+  ChainService(bus::Node& node, const cipher::Secp256k1& ctx, ChainStore& store, Network network,
+               std::optional<cipher::SecretKey> block_key);
+  ChainService(const ChainService&) = delete;
+  ChainService& operator=(const ChainService&) = delete;
+
+  // Registers the methods and the topic (its durable log under topics_dir), writes the network's genesis block
+  // if the store is empty, and republishes any stored block the log lacks (after a crash between the two).
+  bus::Status attach(const std::filesystem::path& topics_dir);
+
+  // A block from outside (another node): block_signature_invalid unless the block-maker signed it, then the hard
+  // rules; written, published, the pool pruned.
+  coin::Result<coin::BlockEffect> accept_signed_block(const coin::SignedBlock& block);
+  // Makes, signs and accepts the next block from the pool (failed_precondition without the key or transactions).
+  bus::Result<coin::Block> make_block(uint64_t time);
+
+  const ChainStore& store() const { return store_; }
+  const Network& network() const { return network_; }
+
+ private:
+  template <typename Req, typename Rep>
+  using Method = bus::Status (ChainService::*)(typename Req::Reader, typename Rep::Builder);
+  template <typename Req, typename Rep>
+  void serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class);
+
+  coin::Result<coin::BlockEffect> accept_block(const coin::Block& block, const std::optional<coin::Signature>& sig);
+  bus::Status publish_block(uint64_t seq);
+
+  bus::Status status(proto::ChainStatusRequest::Reader request, proto::ChainStatusReply::Builder reply);
+  bus::Status block(proto::ChainBlockRequest::Reader request, proto::ChainBlock::Builder reply);
+  bus::Status blocks(proto::ChainBlocksRequest::Reader request, proto::ChainBlocksReply::Builder reply);
+  bus::Status transaction(proto::ChainTransactionRequest::Reader request, proto::ChainTransactionReply::Builder reply);
+  bus::Status outputs(proto::ChainAddressesRequest::Reader request, proto::ChainOutputsReply::Builder reply);
+  bus::Status balance(proto::ChainAddressesRequest::Reader request, proto::ChainBalanceReply::Builder reply);
+  bus::Status inject(proto::ChainInjectRequest::Reader request, proto::ChainInjectReply::Builder reply);
+  bus::Status object(proto::ChainObjectRequest::Reader request, proto::ChainObjectReply::Builder reply);
+  bus::Status pool(proto::ChainPoolRequest::Reader request, proto::ChainPoolReply::Builder reply);
+  bus::Status make_block_call(proto::ChainMakeBlockRequest::Reader request, proto::ChainMakeBlockReply::Builder reply);
+
+  bus::Node& node_;
+  const cipher::Secp256k1& ctx_;
+  ChainStore& store_;
+  Network network_;
+  std::optional<cipher::SecretKey> block_key_;
+  Pool pool_;
+};
+
+}  // namespace skymesh::chain
