@@ -42,6 +42,14 @@ std::string_view wallet_error_name(WalletError code) {
       return "invalid_argument";
     case WalletError::entry_not_found:
       return "entry_not_found";
+    case WalletError::invalid_amount:
+      return "invalid_amount";
+    case WalletError::too_many_decimals:
+      return "too_many_decimals";
+    case WalletError::insufficient_coins:
+      return "insufficient_coins";
+    case WalletError::insufficient_hours:
+      return "insufficient_hours";
   }
   return "unknown";
 }

@@ -34,6 +34,10 @@ enum class WalletError : uint8_t {
   not_supported = 17,           // the operation is not defined for this wallet type
   invalid_argument = 18,        // caller's bad input (zero count, empty filename, ...)
   entry_not_found = 19,         // no entry with this address
+  invalid_amount = 20,          // a coin amount that is empty, negative, not a number or past the supply
+  too_many_decimals = 21,       // a coin amount with more decimals than the network allows
+  insufficient_coins = 22,      // the wallet's unspent outputs hold fewer coins than the payment
+  insufficient_hours = 23,      // the outputs hold too few coin hours to pay the burn fee
 };
 
 // Stable lower-case name, e.g. "wrong_password". Used in logs and JSON replies.

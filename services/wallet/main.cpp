@@ -1,0 +1,50 @@
+// skymesh-wallet: Skycoin wallets over the bus (docs/wallet.md, "The wallet serverlet").
+//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85] [--listen tcp://127.0.0.1:7003]
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "skymesh/bus/client.hpp"
+#include "skymesh/bus/serverlet.hpp"
+#include "skymesh/cipher/secp256k1.hpp"
+#include "wallet_service.hpp"
+#include "wallet_store.hpp"
+
+namespace {
+
+std::string flag(const skymesh::bus::ServerletOptions& options, const std::string& name) {
+  auto found = options.values.find(name);
+  return found == options.values.end() ? std::string() : found->second;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace skymesh;
+  const bus::ServerletSpec spec{"wallet",
+                                "Skycoin wallets: files, addresses, encryption, and payments through the chain",
+                                {{"chain", "the chain serverlet's endpoint (balance, outputs, send, history)"},
+                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85)"}}};
+  // Built here, used by the service's handlers; all outlive the node run_serverlet makes.
+  const cipher::Secp256k1 ctx;
+  std::unique_ptr<wallet_service::WalletStore> store;
+  std::unique_ptr<wallet_service::WalletService> service;
+  return bus::run_serverlet(
+      argc, argv, spec, [&ctx, &store, &service](bus::Node& node, const bus::ServerletOptions& options) {
+        if (options.data_dir.empty()) return bus::Status(bus::ErrorCode::bad_request, "--data DIR is required");
+        try {
+          store = std::make_unique<wallet_service::WalletStore>(ctx, std::filesystem::path(options.data_dir));
+        } catch (const std::filesystem::filesystem_error& e) {
+          return bus::Status(bus::ErrorCode::storage, e.what());
+        }
+        std::optional<bus::Client> chain;
+        if (const std::string endpoint = flag(options, "chain"); !endpoint.empty()) {
+          auto client = bus::Client::connect(node, endpoint, bus::ClientOptions{flag(options, "chain-key"), false});
+          if (!client.ok()) return client.status();
+          chain = std::move(client).value();
+        }
+        service = std::make_unique<wallet_service::WalletService>(node, ctx, *store, std::move(chain));
+        return service->attach();
+      });
+}
