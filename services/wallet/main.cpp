@@ -1,11 +1,12 @@
 // skymesh-wallet: Skycoin wallets over the bus (docs/wallet.md, "The wallet serverlet").
-//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85] [--listen tcp://127.0.0.1:7003]
+//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85|FILE] [--listen tcp://127.0.0.1:7003]
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "skymesh/bus/client.hpp"
+#include "skymesh/bus/security.hpp"
 #include "skymesh/bus/serverlet.hpp"
 #include "skymesh/cipher/secp256k1.hpp"
 #include "wallet_service.hpp"
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
   const bus::ServerletSpec spec{"wallet",
                                 "Skycoin wallets: files, addresses, encryption, and payments through the chain",
                                 {{"chain", "the chain serverlet's endpoint (balance, outputs, send, history)"},
-                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85)"}}};
+                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file)"}}};
   // Built here, used by the service's handlers; all outlive the node run_serverlet makes.
   const cipher::Secp256k1 ctx;
   std::unique_ptr<wallet_service::WalletStore> store;
@@ -40,7 +41,14 @@ int main(int argc, char** argv) {
         }
         std::optional<bus::Client> chain;
         if (const std::string endpoint = flag(options, "chain"); !endpoint.empty()) {
-          auto client = bus::Client::connect(node, endpoint, bus::ClientOptions{flag(options, "chain-key"), false});
+          // --chain-key: the Z85 key itself, or a key file holding it.
+          std::string key = flag(options, "chain-key");
+          if (!key.empty() && !bus::valid_z85_key(key)) {
+            auto file = bus::load_key_file(key);
+            if (!file.ok()) return file.status();
+            key = file->public_key;
+          }
+          auto client = bus::Client::connect(node, endpoint, bus::ClientOptions{key, false});
           if (!client.ok()) return client.status();
           chain = std::move(client).value();
         }

@@ -38,13 +38,13 @@ const char* const k_echo = "[[serverlet]]\nname = \"echo\"\nlisten = \"tcp://127
 
 }  // namespace
 
-TEST_CASE("deploy/mesh.toml runs admin, echo and crypto with keys and the documented supervision") {
+TEST_CASE("deploy/mesh.toml runs admin, echo, crypto, chain and wallet with keys and the documented supervision") {
   auto config = load_mesh_config(std::string(SKYMESH_DEPLOY_DIR) + "/mesh.toml");
   INFO(config.status().to_string());
   REQUIRE(config.ok());
   CHECK(config->registry == "tcp://127.0.0.1:7100");
   CHECK(config->curve);
-  REQUIRE(config->serverlets.size() == 3);
+  REQUIRE(config->serverlets.size() == 5);
   const ServerletEntry& admin = config->serverlets[0];
   CHECK(admin.name == "admin");
   CHECK(admin.listen == std::vector<std::string>{"tcp://127.0.0.1:7100"});
@@ -56,6 +56,14 @@ TEST_CASE("deploy/mesh.toml runs admin, echo and crypto with keys and the docume
   CHECK(crypto.listen == std::vector<std::string>{"tcp://127.0.0.1:7001"});
   CHECK(crypto.curve);
   CHECK(crypto.try_args == std::vector<std::string>{"call", "crypto.derive", "{\"seed\":\"00\",\"count\":2}"});
+  const ServerletEntry& chain = config->serverlets[3];
+  CHECK(chain.name == "chain");
+  CHECK(chain.genesis);
+  CHECK(chain.block_maker);
+  CHECK(config->serverlets[4].name == "wallet");
+  const skymesh::toml::Value* generate = config->genesis.find("generate");
+  REQUIRE(generate);
+  CHECK(*generate->as_boolean());
   const SupervisorPolicy& policy = config->policy;
   CHECK(policy.backoff_initial.count() == 500);
   CHECK(policy.backoff_max.count() == 30000);

@@ -11,6 +11,7 @@
 #include "daemon.hpp"
 #include "health.hpp"
 #include "keys.hpp"
+#include "local_network.hpp"
 #include "mesh_config.hpp"
 #include "process.hpp"
 #include "report.hpp"
@@ -47,16 +48,6 @@ std::string read_all(int fd) {
   }
 }
 
-// The first run's genesis hook: [genesis] of mesh.toml becomes var/genesis.toml, kept on later runs.
-bus::Status write_genesis(const VarLayout& var, const MeshConfig& config) {
-  if (config.genesis.empty() || std::filesystem::exists(var.genesis_file())) return bus::Status();
-  std::ofstream out(var.genesis_file());
-  out << "# written by the first `skymesh up` from [genesis] of mesh.toml; later runs keep it\n"
-      << to_toml(config.genesis);
-  if (!out.flush()) return bus::Status(bus::ErrorCode::storage, "cannot write " + var.genesis_file().string());
-  return bus::Status();
-}
-
 }  // namespace
 
 int command_up(const CommandLine& line) {
@@ -80,10 +71,12 @@ int command_up(const CommandLine& line) {
     return 2;
   }
   for (const std::string& file : created) std::printf("created key %s\n", display.path(var, file).c_str());
-  if (bus::Status status = write_genesis(var, config.value()); !status.ok()) {
+  std::vector<std::string> network_files;
+  if (bus::Status status = write_genesis(var, config.value(), network_files); !status.ok()) {
     std::fprintf(stderr, "skymesh up: %s\n", status.to_string().c_str());
     return 2;
   }
+  for (const std::string& file : network_files) std::printf("created %s\n", display.path(var, file).c_str());
   std::fflush(stdout);
   auto ready = start_daemon(var, config.value(), executable_dir());
   if (!ready.ok()) {

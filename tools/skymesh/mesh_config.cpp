@@ -142,6 +142,7 @@ Status read_serverlet(const std::string& source, const toml::Value& value, bool 
   if (Status s = reader.boolean("curve", entry.curve); !s.ok()) return s;
   if (Status s = reader.boolean("enabled", entry.enabled); !s.ok()) return s;
   if (Status s = reader.boolean("genesis", entry.genesis); !s.ok()) return s;
+  if (Status s = reader.boolean("block_maker", entry.block_maker); !s.ok()) return s;
   if (Status s = reader.strings("flags", entry.flags, false); !s.ok()) return s;
   if (Status s = reader.strings("try", entry.try_args, false); !s.ok()) return s;
   if (Status s = reader.no_unknown_keys(); !s.ok()) return s;

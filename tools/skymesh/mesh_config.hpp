@@ -32,6 +32,7 @@ struct ServerletEntry {
   bool curve = true;                  // CurveZMQ keys (default: [mesh] curve)
   bool enabled = true;                // false: never started
   bool genesis = false;               // pass --genesis VAR/genesis.toml (the [genesis] table)
+  bool block_maker = false;           // pass --block-key VAR/keys/block-maker.secret (made with the genesis)
   std::vector<std::string> flags;     // extra arguments, as is
   std::vector<std::string> try_args;  // meshctl arguments `up` prints as a line to try
   int line = 0;                       // where the entry starts in mesh.toml
@@ -42,7 +43,7 @@ struct MeshConfig {
   bool curve = true;
   SupervisorPolicy policy;
   std::vector<ServerletEntry> serverlets;  // in file order
-  toml::Table genesis;                     // the [genesis] table, passed through to var/genesis.toml
+  toml::Table genesis;                     // the [genesis] table, to var/genesis.toml (local_network.hpp)
 };
 
 // Reads and checks mesh.toml. Errors name the file, line and what is wrong (unknown keys included).

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "local_network.hpp"
 #include "process.hpp"
 
 namespace skymesh::launcher {
@@ -65,7 +66,14 @@ void Supervisor::prepare(const ServerletEntry& entry, bool registry_on) {
     }
   }
   if (entry.genesis) child.args.insert(child.args.end(), {"--genesis", var_.genesis_file().string()});
-  child.args.insert(child.args.end(), entry.flags.begin(), entry.flags.end());
+  if (entry.block_maker) child.args.insert(child.args.end(), {"--block-key", block_maker_key_file(var_).string()});
+  // `{var}` in a flag stands for the var folder (a key file of another serverlet, say).
+  for (std::string flag : entry.flags) {
+    for (size_t at = flag.find("{var}"); at != std::string::npos; at = flag.find("{var}", at)) {
+      flag.replace(at, 5, var_.root().string());
+    }
+    child.args.push_back(std::move(flag));
+  }
   child.status.state = "starting";
   children_.push_back(std::move(child));
 }
