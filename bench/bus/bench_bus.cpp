@@ -2,6 +2,9 @@
 // loopback. Last line: one JSON object (see docs/bus.md for the targets and recorded figures).
 //
 //   build/bin/bench_bus [--seconds S]   (each phase runs S seconds; default 2)
+//   build/bin/bench_bus --only pipelined [--calls N]
+//       only the bus's pipelined phase (for instruction counts under valgrind --tool=callgrind); with --calls,
+//       exactly N calls instead of S seconds of them, so two counts differ by the cost of the extra calls.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -69,7 +72,14 @@ void fill_echo(proto::EchoRequest::Builder request, const std::string& payload) 
   request.setData(capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(payload.data()), payload.size()));
 }
 
-BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double seconds) {
+struct BenchOptions {
+  double seconds = 2;
+  bool only_pipelined = false;
+  size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
+};
+
+BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench) {
+  const double seconds = bench.seconds;
   BusResults results;
   bus::Reactor reactor(context);
   bus::Node node(reactor, quiet("bench"));
@@ -88,7 +98,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
     };
     for (int i = 0; i < 200; ++i) call_once(client);
     auto end = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < end) {
+    while (!bench.only_pipelined && Clock::now() < end) {
       const auto begin = Clock::now();
       call_once(client);
       results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
@@ -96,19 +106,22 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
 
     // Pipelined: keep k_window calls in flight, wait on the oldest.
     std::deque<bus::RawFuture> in_flight;
-    size_t done = 0;
+    size_t done = 0, issued = 0;
     auto begin = Clock::now();
     end = begin + std::chrono::duration<double>(seconds);
-    while (Clock::now() < end || !in_flight.empty()) {
-      while (in_flight.size() < k_window && Clock::now() < end) {
+    auto more = [&]() { return bench.calls != 0 ? issued < bench.calls : Clock::now() < end; };
+    while (more() || !in_flight.empty()) {
+      while (in_flight.size() < k_window && more()) {
         in_flight.push_back(client.async_call<proto::EchoRequest>(
             "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); }));
+        ++issued;
       }
       if (!in_flight.front().get().ok()) throw std::runtime_error("pipelined call failed");
       in_flight.pop_front();
       ++done;
     }
     results.calls_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - begin).count();
+    if (bench.only_pipelined) return;
 
     // Same process: the handler runs in the calling fiber.
     auto local = bus::Client::local(node, local_server);
@@ -149,23 +162,40 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, double 
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = 2;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--seconds") seconds = std::atof(argv[i + 1]);
+  BenchOptions bench_options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--seconds" && has_value) {
+      bench_options.seconds = std::atof(argv[++i]);
+    } else if (arg == "--calls" && has_value) {
+      bench_options.calls = static_cast<size_t>(std::atoll(argv[++i]));
+    } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "pipelined") {
+      bench_options.only_pipelined = true;
+      ++i;
+    } else {
+      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined] [--calls N]\n");
+      return 2;
+    }
   }
+  const double seconds = bench_options.seconds;
   zmq::context_t context;
   bench::RawResults raw;
-  {
+  if (!bench_options.only_pipelined) {
     bench::RawEchoServer server(context);
     raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, k_window);
   }
   BusResults bus_results;
   try {
     BusServer server(context);
-    bus_results = run_bus(context, server.node.endpoints().front(), seconds);
+    bus_results = run_bus(context, server.node.endpoints().front(), bench_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_bus: %s\n", e.what());
     return 1;
+  }
+  if (bench_options.only_pipelined) {
+    std::printf("{\"bus_calls_per_s\":%.0f}\n", bus_results.calls_per_s);
+    return 0;
   }
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
   const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);

@@ -110,11 +110,12 @@ RawFuture ready_future(Result<MessagePtr> result) {
 }
 
 // Builds a request envelope for `method`, inheriting the current fiber's deadline and trace id.
+// `now` is the one clock reading of the call.
 detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint64_t payload_type, const Fill& fill,
-                              const CallOptions& options, Clock::time_point& deadline) {
+                              const CallOptions& options, Clock::time_point now, Clock::time_point& deadline) {
   const CallScope scope = current_call_scope();
   const auto timeout = options.timeout.count() > 0 ? options.timeout : impl.options.default_timeout;
-  deadline = std::min(Clock::now() + timeout, scope.deadline);
+  deadline = std::min(now + timeout, scope.deadline);
   detail::Outgoing out(Kind::REQUEST);
   auto env = out.envelope();
   env.setMethod(method);
@@ -122,14 +123,14 @@ detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint6
   env.setRequestId(impl.next_request_id++);
   env.setHandlerId(options.reply_to);
   env.setTarget(options.target);
-  env.setDeadlineUs(detail::deadline_micros(deadline));
+  env.setDeadlineUs(detail::deadline_micros(deadline, now));
   uint64_t trace = scope.trace_id;
   // A fresh trace: unique per node and request without a syscall (the node's random stream id mixed in).
   if (trace == 0) trace = impl.stream_id ^ (env.getRequestId() * 0x9E3779B97F4A7C15ull);
   env.setTraceId(trace);
   env.setSender(capnp::Data::Reader(impl.id.data(), impl.id.size()));
   // Lets servers forget cached answers we can no longer ask for again.
-  env.setDoneBelow(impl.pending.empty() ? env.getRequestId() : impl.pending.begin()->first);
+  env.setDoneBelow(impl.pending.empty() ? env.getRequestId() : impl.pending.oldest());
   if (fill) fill(env.getPayload());
   return out;
 }
@@ -229,8 +230,9 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
   ServiceState& service = *state_;
   Node::Impl& impl = service.node->impl();
   if (impl.stopped) return ready_future(Status(ErrorCode::cancelled, "the node is shutting down"));
+  const Clock::time_point now = Clock::now();
   Clock::time_point deadline;
-  detail::Outgoing request = make_request(impl, method, payload_type, fill, options, deadline);
+  detail::Outgoing request = make_request(impl, method, payload_type, fill, options, now, deadline);
   if (service.local_server) return local_call(impl, service, std::move(request));
 
   // Client-side cache. Only methods whose replies said they are cacheable pay for a key (SHA-256 of the
@@ -246,7 +248,7 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       }
     }
   }
-  if (Clock::now() - service.resolved_at > k_dns_refresh && service.target.find("dns+tcp://") != std::string::npos) {
+  if (service.target.find("dns+tcp://") != std::string::npos && now - service.resolved_at > k_dns_refresh) {
     (void)resolve_replicas(impl, service);
   }
 
@@ -258,7 +260,10 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
     while (peer->in_flight >= impl.options.max_in_flight_per_peer && !impl.stopped) {
       boost::fibers::mutex mutex;
       std::unique_lock<boost::fibers::mutex> lock(mutex);
-      if (peer->slot_free.wait_until(lock, deadline) == boost::fibers::cv_status::timeout) {
+      ++peer->slot_waiters;
+      const auto status = peer->slot_free.wait_until(lock, deadline);
+      --peer->slot_waiters;
+      if (status == boost::fibers::cv_status::timeout) {
         return ready_future(Status(ErrorCode::overloaded, "too many calls in flight to " + peer->endpoint));
       }
     }
@@ -272,24 +277,20 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
     if (peer->socket->send(frame, zmq::send_flags::dontwait)) {
       ++peer->out_seq;
       ++impl.counters.sent;
-      peer->last_send = Clock::now();
+      peer->last_send = now;
       ++peer->in_flight;
       const uint64_t request_id = env.getRequestId();
       PendingCall call;
-      if (options.reply_to == 0) call.promise = std::make_shared<boost::fibers::promise<Result<MessagePtr>>>();
       call.reply_to = options.reply_to;
-      call.peer = peer;
+      call.peer = std::move(peer);
       call.service = state_;
       call.frame = std::move(keep);
       call.deadline = deadline;
       call.method = method;
       call.cache_key = std::move(key);
-      const bool earliest = impl.deadlines.empty() || deadline < impl.deadlines.begin()->first;
-      call.deadline_entry = impl.deadlines.emplace(deadline, request_id);
-      RawFuture future = call.promise ? call.promise->get_future() : ready_future(Status());
-      impl.pending.emplace(request_id, std::move(call));
-      if (earliest) impl.deadlines_changed.notify_all();
-      return future;
+      PendingCall& added = impl.add_pending(request_id, std::move(call));
+      if (options.reply_to != 0) return ready_future(Status());
+      return added.promise.emplace(std::allocator_arg, detail::PoolAllocator<PendingCall>()).get_future();
     }
     // Not connected (yet, or any more): try another replica, then wait a moment for a connection.
     failed = peer.get();

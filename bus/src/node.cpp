@@ -37,11 +37,13 @@ Node::Impl::Impl(Node& owner, Reactor& reactor_ref, const NodeOptions& node_opti
 Node::Node(Reactor& reactor, NodeOptions options)
     : reactor_(reactor), options_(std::move(options)), impl_(std::make_unique<Impl>(*this, reactor_, options_)) {
   impl_->stop_hook = reactor_.add_stop_hook([impl = impl_.get()]() { impl->fail_everything(); });
+  impl_->turn_hook = reactor_.add_turn_hook([impl = impl_.get()]() { impl->ensure_handler(); });
   add_sys_methods(*this);
 }
 
 Node::~Node() {
   reactor_.remove_stop_hook(impl_->stop_hook);
+  reactor_.remove_turn_hook(impl_->turn_hook);
   impl_->stopped = true;
   if (impl_->router) reactor_.remove_socket(*impl_->router);
   if (impl_->zap) reactor_.remove_socket(*impl_->zap);
@@ -98,7 +100,13 @@ Status Node::listen(const std::string& endpoint) {
 
 void Node::handle_raw(const std::string& method, capnp::StructSchema request_schema, capnp::StructSchema reply_schema,
                       RawHandler fn, MethodOptions options) {
-  impl_->methods[method] = MethodEntry{std::move(fn), request_schema, reply_schema, std::move(options), {}};
+  impl_->methods[method] = MethodEntry{std::move(fn),
+                                       request_schema,
+                                       reply_schema,
+                                       std::move(options),
+                                       {},
+                                       request_schema.getProto().getId(),
+                                       reply_schema.getProto().getId()};
 }
 
 HandlerId Node::bind_channel(std::shared_ptr<IncomingChannel> channel) {
@@ -137,9 +145,8 @@ void Node::Impl::fail_everything() {
   deadlines_changed.notify_all();
   heartbeat_wake.notify_all();
   for (HandlerFiber* handler : idle_handlers) handler->wake.notify_one();
-  std::vector<uint64_t> ids;
-  for (auto& [request_id, call] : pending) ids.push_back(request_id);
-  for (uint64_t request_id : ids) {
+  request_queue.clear();
+  for (uint64_t request_id : pending.ids()) {
     finish_pending(request_id, Status(ErrorCode::cancelled, "the node is shutting down"));
   }
   for (auto& [handler, entry] : bound) {

@@ -14,6 +14,8 @@
 #include <boost/fiber/all.hpp>
 #include <zmq.hpp>
 
+#include "block_pool.hpp"
+#include "pending_calls.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/node.hpp"
 #include "stats.hpp"
@@ -30,6 +32,8 @@ struct MethodEntry {
   capnp::StructSchema reply_schema;
   MethodOptions options;
   detail::MethodStats stats;
+  uint64_t request_type = 0;  // the schemas' ids, read once
+  uint64_t reply_type = 0;
 };
 
 struct BoundEntry {
@@ -64,16 +68,23 @@ struct ReplyCacheEntry {
   size_t bytes = 0;
 };
 
+// Where the answer to a remote request goes.
+struct RemoteAnswer {
+  std::string identity;  // routing id of the caller's connection
+  RequestKey key;
+  bool known_sender = false;  // the caller named itself: its answers are kept for retries
+  Clock::time_point deadline;
+};
+
 // A request waiting for a handler fiber.
 struct RequestJob {
   std::string identity;  // routing id of the caller's connection
-  MessagePtr message;
-  std::string sender;  // the caller's node id
+  MessagePtr message;    // its sender() is the caller's node id
 };
 
-// A long-lived fiber that runs requests one after another; while idle it waits for a job handed to it.
+// A long-lived fiber that runs queued requests one after another; while idle it waits to be woken.
 struct HandlerFiber {
-  std::optional<RequestJob> job;
+  bool woken = false;
   boost::fibers::condition_variable wake;
 };
 
@@ -105,18 +116,18 @@ struct Peer {
   bool alive = true;
   size_t in_flight = 0;
   boost::fibers::condition_variable slot_free;
+  size_t slot_waiters = 0;  // fibers waiting on slot_free (a reply notifies only when some wait)
   Clock::time_point last_recv;
   Clock::time_point last_send;
 };
 
 struct PendingCall {
-  std::shared_ptr<boost::fibers::promise<Result<MessagePtr>>> promise;  // or reply_to
+  std::optional<boost::fibers::promise<Result<MessagePtr>>> promise;  // or reply_to
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;
   zmq::message_t frame;  // kept to resend the same request (same id) after a failover
   Clock::time_point deadline;
-  std::multimap<Clock::time_point, uint64_t>::iterator deadline_entry;
   std::string method;
   std::string cache_key;  // non-empty: store an invariant(-functional) reply under it
   bool needs_resend = false;
@@ -161,7 +172,9 @@ struct Node::Impl {
   std::vector<std::string> endpoints;
   std::unordered_map<std::string, MethodEntry> methods;
   std::unordered_map<std::string, CallerState> callers;
-  std::unordered_map<RequestKey, ReplyCacheEntry, RequestKeyHash> reply_cache;
+  std::unordered_map<RequestKey, ReplyCacheEntry, RequestKeyHash, std::equal_to<RequestKey>,
+                     detail::PoolAllocator<std::pair<const RequestKey, ReplyCacheEntry>>>
+      reply_cache;
   std::deque<RequestKey> reply_cache_order;
   size_t reply_cache_bytes = 0;
   // Per sender (its node id halves): the doneBelow it last claimed; its answers below that are dropped.
@@ -174,30 +187,38 @@ struct Node::Impl {
 
   // Client side.
   std::unordered_map<std::string, std::shared_ptr<Peer>> peers;
-  std::map<uint64_t, PendingCall> pending;  // by request id: begin() is the oldest still waiting
-  std::multimap<Clock::time_point, uint64_t> deadlines;
+  detail::PendingCalls<PendingCall> pending;  // by request id: oldest() is the oldest still waiting
+  detail::DeadlineHeap deadlines;
   boost::fibers::condition_variable deadlines_changed;  // wakes the deadline loop (earlier deadline, stop)
   boost::fibers::condition_variable heartbeat_wake;     // wakes the heartbeat loop at stop
   uint64_t next_request_id = 1;
   std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
   bool timers_started = false;
 
-  // Handler fibers (server.cpp): a request goes to an idle one, or a new one when all are busy (a handler may
-  // block), so concurrency is unbounded as with a fiber per request, without creating one per request.
+  // Handler fibers (server.cpp). Requests wait in arrival order in `request_queue`; an awake handler fiber runs
+  // them one after another (no fiber switch per request). A handler that blocks (or yields) stops being awake,
+  // and the next turn of the poll loop (turn hook) wakes an idle fiber or starts a new one for the rest, so a
+  // blocked handler never holds up other requests and concurrency stays unbounded as with a fiber per request.
+  std::deque<RequestJob> request_queue;
   std::vector<HandlerFiber*> idle_handlers;
-  void enqueue_request(RequestJob job);
-  void handler_loop(RequestJob first);
+  size_t awake_handlers = 0;  // handler fibers that will look at request_queue before they block
+  int turn_hook = 0;
+  void ensure_handler();
+  void handler_loop();
   void run_request(RequestJob& job);
 
   // server.cpp
   void on_router_readable();
-  void dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond);
+  // Runs a request (sender: the caller's node id, empty for a same-process call: no deduplication).
+  void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond);
+  // `lasting`, if given, makes a responder that may outlive this call (for a request to a bound object).
+  void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond, Clock::time_point now,
+                        Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr);
   // Sends `out` to the caller with that routing id; returns a shared copy of the frame sent (empty if not).
   zmq::message_t send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
-  void answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
-                     Clock::time_point deadline, detail::Outgoing&& out);
-  void remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame);
-  void expire_reply_cache();
+  void answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out);
+  void remember_answer(const RequestKey& key, zmq::message_t&& frame);
+  void expire_reply_cache(Clock::time_point now);
 
   // topics.cpp
   void on_subscribe(const std::string& identity, const MessagePtr& message);
@@ -217,6 +238,8 @@ struct Node::Impl {
   void start_timers();
   void heartbeat_loop();
   void deadline_loop();
+  // Adds a call sent with this request id (and its deadline, waking the deadline loop if it is the earliest).
+  PendingCall& add_pending(uint64_t request_id, PendingCall&& call);
   void fail_everything();
   // client.cpp: the reply cache of a service (invariant and invariant-functional methods).
   void apply_cache(ServiceState& service, PendingCall& call, Result<MessagePtr>& result);

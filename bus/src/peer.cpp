@@ -96,7 +96,7 @@ void Node::Impl::deliver_answer(const MessagePtr& message) {
     return;
   }
   if (!final_answer) return;
-  if (pending.find(request_id) == pending.end()) {
+  if (pending.find(request_id) == nullptr) {
     ++counters.late_replies;
     return;
   }
@@ -104,14 +104,11 @@ void Node::Impl::deliver_answer(const MessagePtr& message) {
 }
 
 void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) {
-  auto found = pending.find(request_id);
-  if (found == pending.end()) return;
-  PendingCall call = std::move(found->second);
-  pending.erase(found);
-  deadlines.erase(call.deadline_entry);
+  if (pending.find(request_id) == nullptr) return;
+  PendingCall call = pending.take(request_id);  // its deadline entry is skipped when it surfaces
   if (call.peer) {
     if (call.peer->in_flight > 0) --call.peer->in_flight;
-    call.peer->slot_free.notify_one();
+    if (call.peer->slot_waiters > 0) call.peer->slot_free.notify_one();
   }
   if (call.service) apply_cache(*call.service, call, result);
   if (call.promise) {
@@ -166,8 +163,10 @@ void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
   }
   for (auto& listener : peer_listeners) listener(peer.endpoint, alive);
   // Calls waiting on this peer: a dead one's go to another live replica; a revived one gets its own back.
-  std::vector<uint64_t> moved;
-  for (auto& [request_id, call] : pending) {
+  for (uint64_t request_id : pending.ids()) {
+    PendingCall* found = pending.find(request_id);
+    if (!found) continue;
+    PendingCall& call = *found;
     if (call.peer.get() != &peer || call.frame.size() == 0) continue;
     std::shared_ptr<Peer> next;
     if (!alive && call.service) {
@@ -222,6 +221,22 @@ void Node::Impl::heartbeat_loop() {
   }
 }
 
+PendingCall& Node::Impl::add_pending(uint64_t request_id, PendingCall&& call) {
+  const Clock::time_point deadline = call.deadline;
+  // Entries of calls that ended stay in the heap until they surface; keep them from piling up.
+  if (deadlines.size() > 2 * pending.size() + 1024) {
+    deadlines.compact([this](const detail::DeadlineHeap::Entry& entry) {
+      const PendingCall* live = pending.find(entry.id);
+      return live && live->deadline == entry.deadline;
+    });
+  }
+  const bool earliest = deadlines.empty() || deadline < deadlines.top().deadline;
+  deadlines.push(deadline, request_id);
+  PendingCall& added = pending.insert(request_id, std::move(call));
+  if (earliest) deadlines_changed.notify_all();
+  return added;
+}
+
 void Node::Impl::deadline_loop() {
   boost::fibers::mutex mutex;
   while (!stopped) {
@@ -230,20 +245,22 @@ void Node::Impl::deadline_loop() {
       if (deadlines.empty()) {
         deadlines_changed.wait(lock);
       } else {
-        deadlines_changed.wait_until(lock, deadlines.begin()->first);
+        deadlines_changed.wait_until(lock, deadlines.top().deadline);
       }
     }
     const auto now = Clock::now();
-    while (!deadlines.empty() && deadlines.begin()->first <= now) {
-      const uint64_t request_id = deadlines.begin()->second;
-      auto found = pending.find(request_id);
-      if (found != pending.end() && found->second.peer) {
+    while (!deadlines.empty() && deadlines.top().deadline <= now) {
+      const auto [deadline, request_id] = deadlines.top();
+      deadlines.pop();
+      PendingCall* found = pending.find(request_id);
+      if (!found || found->deadline != deadline) continue;  // the call ended before its deadline
+      if (found->peer) {
         // Tell the server we gave up so it can stop work and send nothing.
         detail::Outgoing cancel(Kind::CANCEL);
         cancel.envelope().setRequestId(request_id);
-        (void)send_to_peer(*found->second.peer, cancel);
+        (void)send_to_peer(*found->peer, cancel);
       }
-      const bool never_sent = found != pending.end() && found->second.peer && !found->second.peer->alive;
+      const bool never_sent = found->peer && !found->peer->alive;
       finish_pending(request_id, Status(never_sent ? ErrorCode::unavailable : ErrorCode::deadline_exceeded,
                                         never_sent ? "no live replica answered before the deadline"
                                                    : "no answer before the deadline"));

@@ -85,6 +85,7 @@ struct Reactor::Impl {
   std::vector<std::function<void()>> posted;
   std::atomic<bool> stop_requested{false};
   std::vector<std::pair<int, std::function<void()>>> stop_hooks;
+  std::vector<std::pair<int, std::function<void()>>> turn_hooks;
   int next_hook_id = 1;
   size_t live_fibers = 0;
   std::thread::id running_thread;  // set while run() runs; fibers spawned elsewhere wait for it
@@ -129,6 +130,18 @@ int Reactor::add_stop_hook(std::function<void()> hook) {
 
 void Reactor::remove_stop_hook(int id) {
   auto& hooks = impl_->stop_hooks;
+  hooks.erase(std::remove_if(hooks.begin(), hooks.end(), [id](const auto& hook) { return hook.first == id; }),
+              hooks.end());
+}
+
+int Reactor::add_turn_hook(std::function<void()> hook) {
+  int id = impl_->next_hook_id++;
+  impl_->turn_hooks.emplace_back(id, std::move(hook));
+  return id;
+}
+
+void Reactor::remove_turn_hook(int id) {
+  auto& hooks = impl_->turn_hooks;
   hooks.erase(std::remove_if(hooks.begin(), hooks.end(), [id](const auto& hook) { return hook.first == id; }),
               hooks.end());
 }
@@ -196,6 +209,8 @@ void Reactor::run(std::function<void()> main) {
         break;
       }
     }
+    // Indexed: a hook may add or remove hooks.
+    for (size_t i = 0; i < impl.turn_hooks.size(); ++i) impl.turn_hooks[i].second();
     if (impl.items_dirty) impl.rebuild_items();
 
     long timeout_ms = -1;

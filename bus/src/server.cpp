@@ -93,7 +93,7 @@ class BoundIncoming final : public Incoming {
   bool answered_ = false;
 };
 
-RequestKey request_key(const std::string& sender, uint64_t request_id) {
+RequestKey request_key(std::string_view sender, uint64_t request_id) {
   RequestKey key;
   key.request_id = request_id;
   if (sender.size() == 16) {
@@ -115,26 +115,31 @@ CallScope current_call_scope() {
 }
 
 void Node::Impl::on_router_readable() {
-  // Bounded batch so one busy caller cannot starve the other sockets.
+  // Bounded batch so one busy caller cannot starve the other sockets. One clock reading for the batch.
+  const Clock::time_point now = Clock::now();
+  expire_reply_cache(now);
   for (int i = 0; i < 512 && !stopped; ++i) {
     zmq::message_t identity_frame;
-    if (!router->recv(identity_frame, zmq::recv_flags::dontwait)) return;
-    std::vector<zmq::message_t> body;
-    bool more = identity_frame.more();
-    while (more) {
-      zmq::message_t frame;
-      if (!router->recv(frame, zmq::recv_flags::dontwait)) break;
-      more = frame.more();
-      body.push_back(std::move(frame));
+    if (!router->recv(identity_frame, zmq::recv_flags::dontwait)) break;
+    zmq::message_t body;
+    size_t frames = 0;
+    if (identity_frame.more() && router->recv(body, zmq::recv_flags::dontwait)) {
+      frames = 1;
+      for (bool more = body.more(); more;) {  // extra frames: counted and dropped
+        zmq::message_t extra;
+        if (!router->recv(extra, zmq::recv_flags::dontwait)) break;
+        more = extra.more();
+        ++frames;
+      }
     }
     const std::string identity = routing_id(identity_frame);
     ++counters.received;
-    if (body.size() != 1) {
+    if (frames != 1) {
       ++counters.malformed;
-      logger.warn("malformed_frames", {{"frames", std::to_string(body.size())}});
+      logger.warn("malformed_frames", {{"frames", std::to_string(frames)}});
       continue;
     }
-    Result<MessagePtr> decoded = detail::decode_frame(std::move(body[0]));
+    Result<MessagePtr> decoded = detail::decode_frame(std::move(body));
     if (!decoded.ok()) {
       ++counters.malformed;
       logger.warn("malformed_envelope", {{"error", decoded.status().to_string()}});
@@ -142,13 +147,13 @@ void Node::Impl::on_router_readable() {
       detail::Outgoing error(Kind::ERROR);
       error.envelope().setErrorCode(static_cast<uint16_t>(decoded.status().code()));
       error.envelope().setErrorMessage(decoded.status().message());
-      send_to_caller(identity, error, Clock::now());  // the poll loop never waits
+      send_to_caller(identity, error, now);  // the poll loop never waits
       continue;
     }
     const MessagePtr& message = decoded.value();
     auto env = message->envelope();
     CallerState& caller = callers[identity];
-    caller.last_seen = Clock::now();
+    caller.last_seen = now;
     if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
       if (env.getSeq() != caller.in_seq + 1) {
         ++counters.gaps;
@@ -159,14 +164,14 @@ void Node::Impl::on_router_readable() {
     caller.in_stream = env.getStreamId();
     caller.in_seq = env.getSeq();
 
-    const auto sender = std::string(reinterpret_cast<const char*>(env.getSender().begin()), env.getSender().size());
+    const std::string_view sender = message->sender();
     switch (message->kind()) {
       case Kind::REQUEST:
-        enqueue_request(RequestJob{identity, message, sender});
+        request_queue.push_back(RequestJob{identity, message});
         break;
       case Kind::HEARTBEAT: {
         detail::Outgoing pong(Kind::HEARTBEAT);
-        send_to_caller(identity, pong, Clock::now());
+        send_to_caller(identity, pong, now);
         break;
       }
       case Kind::CANCEL: {
@@ -188,58 +193,84 @@ void Node::Impl::on_router_readable() {
         logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
     }
   }
+  ensure_handler();
 }
 
-void Node::Impl::enqueue_request(RequestJob job) {
+void Node::Impl::ensure_handler() {
+  if (request_queue.empty() || awake_handlers > 0 || stopped) return;
+  ++awake_handlers;
   if (!idle_handlers.empty()) {
     HandlerFiber* handler = idle_handlers.back();
     idle_handlers.pop_back();
-    handler->job.emplace(std::move(job));
+    handler->woken = true;
     handler->wake.notify_one();
     return;
   }
-  // Every handler fiber is busy (or none exists yet): start another, with this job as its first.
-  reactor.spawn([this, first = std::move(job)]() mutable { handler_loop(std::move(first)); });
+  // Every handler fiber is busy (blocked in a handler) or none exists yet: start another.
+  reactor.spawn([this]() { handler_loop(); });
 }
 
-void Node::Impl::handler_loop(RequestJob first) {
+void Node::Impl::handler_loop() {
+  // Started awake (ensure_handler counted it).
   HandlerFiber self;
-  self.job.emplace(std::move(first));
   boost::fibers::mutex mutex;
-  while (self.job && !stopped) {
-    RequestJob job = std::move(*self.job);
-    self.job.reset();
-    run_request(job);
-    if (stopped) break;
+  while (!stopped) {
+    if (!request_queue.empty()) {
+      RequestJob job = std::move(request_queue.front());
+      request_queue.pop_front();
+      --awake_handlers;  // while the handler runs it may block: the queue is not this fiber's any more
+      run_request(job);
+      ++awake_handlers;
+      continue;
+    }
+    --awake_handlers;
+    self.woken = false;
     idle_handlers.push_back(&self);
     std::unique_lock<boost::fibers::mutex> lock(mutex);
-    self.wake.wait_for(lock, k_handler_idle, [&self, this]() { return self.job.has_value() || stopped; });
-    if (!self.job) std::erase(idle_handlers, &self);  // timed out or stopping: leave
+    self.wake.wait_for(lock, k_handler_idle, [&self, this]() { return self.woken || stopped; });
+    if (!self.woken) {  // timed out or stopping: leave
+      std::erase(idle_handlers, &self);
+      return;
+    }
+    // ensure_handler counted this fiber awake again.
   }
+  --awake_handlers;
 }
 
 void Node::Impl::run_request(RequestJob& job) {
   // Read before the handler runs: it may use up the request's traversal budget.
-  const uint64_t request_id = job.message->request_id();
-  const Clock::time_point deadline = detail::steady_deadline(job.message->envelope().getDeadlineUs());
-  // The responder may outlive this call (a request for a bound object is answered from its own fiber): it
-  // holds its own copies.
-  dispatch_request(job.message, job.sender,
-                   [this, identity = job.identity, sender = job.sender, request_id, deadline](detail::Outgoing&& out) {
-                     answer_remote(identity, sender, request_id, deadline, std::move(out));
-                   });
+  const Clock::time_point now = Clock::now();
+  const std::string_view sender = job.message->sender();
+  const RequestKey key = request_key(sender, job.message->request_id());
+  const bool known_sender = !sender.empty();
+  const Clock::time_point deadline = detail::steady_deadline(job.message->envelope().getDeadlineUs(), now);
+  RemoteAnswer answer{std::move(job.identity), key, known_sender, deadline};
+  // Used while dispatch_request runs: refers to `answer` (small enough for std::function to hold in place).
+  Responder respond = [this, &answer](detail::Outgoing&& out) { answer_remote(answer, std::move(out)); };
+  // A request for a bound object may be answered later, from its own fiber: that responder holds a copy.
+  const std::function<Responder()> lasting = [this, &answer]() -> Responder {
+    return [this, copy = answer](detail::Outgoing&& out) { answer_remote(copy, std::move(out)); };
+  };
+  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting);
 }
 
-void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& sender, Responder respond) {
+void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond) {
+  const Clock::time_point now = Clock::now();
+  dispatch_request(request, sender, std::move(respond), now,
+                   detail::steady_deadline(request->envelope().getDeadlineUs(), now));
+}
+
+void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond,
+                                  Clock::time_point now, Clock::time_point deadline,
+                                  const std::function<Responder()>* lasting) {
   auto env = request->envelope();
   const RequestKey key = request_key(sender, env.getRequestId());
-  auto cancelled = std::make_shared<bool>(false);
+  auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
   if (!sender.empty()) {
     if (env.getDoneBelow() != 0) {
       uint64_t& below = done_below[{key.sender_high, key.sender_low}];
       below = std::max(below, env.getDoneBelow());
     }
-    expire_reply_cache();
     auto cached = reply_cache.find(key);
     if (cached != reply_cache.end()) {
       ++counters.duplicates;
@@ -257,17 +288,16 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     }
     ReplyCacheEntry& entry = reply_cache[key];
     entry.cancelled = cancelled;
-    entry.expires = Clock::now() + options.reply_cache_window;
+    entry.expires = now + options.reply_cache_window;
     reply_cache_order.push_back(key);
   }
-  const Clock::time_point deadline = detail::steady_deadline(env.getDeadlineUs());
-  if (Clock::now() > deadline) {
+  if (now > deadline) {
     respond(
         detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
     return;
   }
   if (env.getTarget() != 0) {
-    deliver_to_bound(env.getTarget(), request, std::move(respond));
+    deliver_to_bound(env.getTarget(), request, lasting ? (*lasting)() : std::move(respond));
     return;
   }
   const std::string method(request->method());
@@ -278,7 +308,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     return;
   }
   MethodEntry& entry = found->second;
-  const uint64_t expected_type = entry.request_schema.getProto().getId();
+  const uint64_t expected_type = entry.request_type;
   if (env.getPayloadType() != 0 && env.getPayloadType() != expected_type) {
     respond(detail::make_error(
         *request, Status(ErrorCode::bad_payload_type,
@@ -295,7 +325,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     return;
   }
 
-  const Clock::time_point begin = Clock::now();
+  const Clock::time_point begin = now;
   ServerCallContext context(node, request, deadline, cancelled, &respond);
   detail::Outgoing out = detail::make_answer(*request, Kind::REPLY);
   Status status;
@@ -325,7 +355,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
     respond(std::move(out));
     return;
   }
-  out.envelope().setPayloadType(entry.reply_schema.getProto().getId());
+  out.envelope().setPayloadType(entry.reply_type);
   out.envelope().setStateClass(entry.options.state_class);
   if (entry.options.state_class == StateClass::INVARIANT && entry.options.version) {
     out.envelope().setCacheVersion(entry.options.version());
@@ -333,23 +363,23 @@ void Node::Impl::dispatch_request(const MessagePtr& request, const std::string& 
   respond(std::move(out));
 }
 
-void Node::Impl::answer_remote(const std::string& identity, const std::string& sender, uint64_t request_id,
-                               Clock::time_point deadline, detail::Outgoing&& out) {
-  zmq::message_t sent = send_to_caller(identity, out, deadline);
+void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out) {
+  zmq::message_t sent = send_to_caller(answer.identity, out, answer.deadline);
   const Kind kind = out.envelope().getKind();
-  if (sender.empty() || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
+  const RequestKey& key = answer.key;
+  if (!answer.known_sender || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
   if (kind == Kind::REPLY && out.envelope().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
     // A pure function: running it again for a retry is harmless, so its answer (which may hold secrets, such
     // as derived keys) is not kept.
-    auto it = reply_cache.find(request_key(sender, request_id));
+    auto it = reply_cache.find(key);
     if (it != reply_cache.end()) it->second.answered = true;
     return;
   }
-  remember_answer(sender, request_id, std::move(sent));
+  remember_answer(key, std::move(sent));
 }
 
-void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id, zmq::message_t&& frame) {
-  auto it = reply_cache.find(request_key(sender, request_id));
+void Node::Impl::remember_answer(const RequestKey& key, zmq::message_t&& frame) {
+  auto it = reply_cache.find(key);
   if (it == reply_cache.end()) return;
   it->second.answered = true;
   it->second.bytes = frame.size();
@@ -358,8 +388,7 @@ void Node::Impl::remember_answer(const std::string& sender, uint64_t request_id,
   reply_cache_bytes += it->second.bytes;
 }
 
-void Node::Impl::expire_reply_cache() {
-  const auto now = Clock::now();
+void Node::Impl::expire_reply_cache(Clock::time_point now) {
   while (!reply_cache_order.empty()) {
     const RequestKey& front = reply_cache_order.front();
     auto it = reply_cache.find(front);

@@ -20,6 +20,18 @@ namespace skymesh::bus::detail {
 constexpr size_t k_max_frame_bytes = 64u << 20;
 constexpr int k_max_nesting = 64;
 
+// A message builder whose 512-byte first segment comes from a per-thread pool (the builder zeroes what it used
+// when it is done, so the segment is ready for the next one): building a small envelope allocates nothing once
+// the pool is warm. Bigger first segments are allocated and freed as usual.
+struct PooledBuilder;
+struct PooledBuilderRelease {
+  void operator()(PooledBuilder* builder) const noexcept;
+};
+using BuilderPtr = std::unique_ptr<PooledBuilder, PooledBuilderRelease>;
+// A builder whose first segment holds at least `first_segment_words` (0: the pooled size).
+BuilderPtr make_builder(size_t first_segment_words = 0);
+capnp::MallocMessageBuilder& message_builder(PooledBuilder& builder);
+
 // An envelope under construction. Owns its builder; becomes a frame (to send) or a Message (local call).
 class Outgoing {
  public:
@@ -40,7 +52,7 @@ class Outgoing {
 
  private:
   Outgoing() : envelope_(nullptr) {}
-  std::unique_ptr<capnp::MallocMessageBuilder> builder_;
+  BuilderPtr builder_;
   proto::Envelope::Builder envelope_;
 };
 
@@ -53,8 +65,10 @@ Outgoing make_answer(const Message& request, Kind kind);
 Outgoing make_error(const Message& request, const Status& status);
 
 int64_t unix_micros(std::chrono::system_clock::time_point time = std::chrono::system_clock::now());
-// Converts an envelope deadline (Unix microseconds, 0 = none) to this process's steady clock.
-std::chrono::steady_clock::time_point steady_deadline(int64_t deadline_us);
-int64_t deadline_micros(std::chrono::steady_clock::time_point deadline);
+// Converts an envelope deadline (Unix microseconds, 0 = none) to this process's steady clock, and back. `now` is
+// the caller's steady-clock reading; the Unix clock is read at most every 100 ms per thread (the offset between
+// the two clocks is kept), so a conversion costs no clock read of its own.
+std::chrono::steady_clock::time_point steady_deadline(int64_t deadline_us, std::chrono::steady_clock::time_point now);
+int64_t deadline_micros(std::chrono::steady_clock::time_point deadline, std::chrono::steady_clock::time_point now);
 
 }  // namespace skymesh::bus::detail

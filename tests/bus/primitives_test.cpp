@@ -47,6 +47,40 @@ TEST_CASE("asynchronous calls are issued together and waited on together") {
   });
 }
 
+TEST_CASE("requests queued behind a handler that blocks are run by other fibers, in arrival order") {
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus.client();
+    // One batch: a slow request first (its handler sleeps), then quick ones queued behind it on the server.
+    std::vector<bus::RawFuture> futures;
+    futures.push_back(client.async_call<proto::EchoRequest>("echo.echo", [](proto::EchoRequest::Builder request) {
+      request.setText("slow");
+      request.setDelayMs(1500);
+    }));
+    for (int i = 0; i < 20; ++i) {
+      futures.push_back(client.async_call<proto::EchoRequest>(
+          "echo.echo", [i](proto::EchoRequest::Builder request) { request.setText(std::to_string(i)); }));
+    }
+    const auto begin = Clock::now();
+    uint64_t last_calls = 0;
+    for (size_t i = 1; i < futures.size(); ++i) {
+      auto result = futures[i].get();
+      REQUIRE(result.ok());
+      auto reply = result.value()->payload<proto::EchoReply>();
+      CHECK(std::string(reply.getText()) == std::to_string(i - 1));
+      // The server's call counter: quick requests started in the order they arrived.
+      CHECK(reply.getCalls() > last_calls);
+      last_calls = reply.getCalls();
+    }
+    // The quick ones did not wait for the slow handler.
+    CHECK(Clock::now() - begin < std::chrono::milliseconds(1000));
+    CHECK(futures[0].wait_for(std::chrono::seconds(0)) != boost::fibers::future_status::ready);
+    auto slow = futures[0].get();
+    REQUIRE(slow.ok());
+    CHECK(std::string(slow.value()->payload<proto::EchoReply>().getText()) == "slow");
+  });
+}
+
 TEST_CASE("a call past its deadline fails with deadline_exceeded and the server is told to cancel") {
   test::BusFixture bus;
   bus.run([&]() {

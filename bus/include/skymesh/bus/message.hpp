@@ -29,7 +29,9 @@ class Message {
 
   proto::Envelope::Reader envelope() const { return envelope_; }
   Kind kind() const { return envelope_.getKind(); }
-  std::string_view method() const { return to_view(envelope_.getMethod()); }
+  std::string_view method() const { return method_; }
+  // The sending node's id (16 bytes; empty from a peer that sent none).
+  std::string_view sender() const { return sender_; }
   uint64_t request_id() const { return envelope_.getRequestId(); }
   HandlerId handler_id() const { return envelope_.getHandlerId(); }
   uint64_t payload_type() const { return envelope_.getPayloadType(); }
@@ -50,7 +52,17 @@ class Message {
   static std::string_view to_view(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
 
  protected:
+  // Called once by the maker of a message after envelope_ is set: reads the pointer fields every layer needs
+  // (each read of a pointer field is a checked traversal), so they are read once per message.
+  void cache_fields() {
+    method_ = to_view(envelope_.getMethod());
+    auto sender = envelope_.getSender();
+    sender_ = std::string_view(reinterpret_cast<const char*>(sender.begin()), sender.size());
+  }
+
   proto::Envelope::Reader envelope_;
+  std::string_view method_;
+  std::string_view sender_;
 };
 
 using MessagePtr = std::shared_ptr<const Message>;

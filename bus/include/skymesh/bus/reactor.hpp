@@ -50,6 +50,12 @@ class Reactor {
   int add_stop_hook(std::function<void()> hook);
   void remove_stop_hook(int id);
 
+  // Called on the reactor thread at the start of every turn of the loop, before it polls: owners of queued work
+  // use it to make sure some fiber will pick that work up (a handler that blocked leaves its queue to another).
+  // A hook must not block; it may spawn fibers or notify them (the poll then does not wait).
+  int add_turn_hook(std::function<void()> hook);
+  void remove_turn_hook(int id);
+
   // Fibers started through spawn() or post() that have not finished yet.
   size_t live_fibers() const;
 
