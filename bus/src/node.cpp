@@ -42,6 +42,7 @@ Node::Node(Reactor& reactor, NodeOptions options)
 }
 
 Node::~Node() {
+  while (!held_.empty()) held_.pop_back();
   reactor_.remove_stop_hook(impl_->stop_hook);
   reactor_.remove_turn_hook(impl_->turn_hook);
   impl_->stopped = true;

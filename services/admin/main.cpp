@@ -7,13 +7,12 @@
 
 int main(int argc, char** argv) {
   using namespace skymesh;
-  std::unique_ptr<admin::AdminService> service;
   const bus::ServerletSpec spec{
       "admin",
       "registry, control plane, diagnostics feed and HTTP JSON bridge of the mesh",
       {{"http", "HOST:PORT of the HTTP port (POST /api/<service>/<method>, GET /metrics, GET /healthz)"},
        {"lease-ms", "a serverlet silent this long is declared dead (default 3000)"}}};
-  return bus::run_serverlet(argc, argv, spec, [&service](bus::Node& node, const bus::ServerletOptions& options) {
+  return bus::run_serverlet(argc, argv, spec, [](bus::Node& node, const bus::ServerletOptions& options) {
     admin::AdminOptions admin_options;
     admin_options.data_dir = options.data_dir;
     if (auto http = options.values.find("http"); http != options.values.end()) admin_options.http = http->second;
@@ -26,7 +25,8 @@ int main(int argc, char** argv) {
       admin_options.registry.lease = std::chrono::milliseconds(ms);
     }
     admin_options.heartbeat = node.options().heartbeat_interval;
-    service = std::make_unique<admin::AdminService>(node, admin_options);
+    auto service = std::make_shared<admin::AdminService>(node, admin_options);
+    node.hold(service);
     bus::Status status = service->attach();
     // Printed like the bus endpoints (a launcher or test reads these lines): the HTTP port first.
     if (status.ok() && !service->http_address().empty()) {

@@ -50,10 +50,10 @@ int main(int argc, char** argv) {
       return chain::run_import(ctx, options);
     }
   }
-  std::unique_ptr<chain::ChainStore> store;
-  std::unique_ptr<chain::ChainService> service;
-  std::unique_ptr<chain::Follower> follower;
+  // The node holds the store, the service and the follower (Node::hold): they die before it does.
   return bus::run_serverlet(argc, argv, spec, [&](bus::Node& node, const bus::ServerletOptions& options) {
+    std::shared_ptr<chain::ChainStore> store;
+    std::shared_ptr<chain::ChainService> service;
     auto dir = chain::store_dir(options);
     if (!dir.ok()) return dir.status();
     auto network = chain::network_of(ctx, options);
@@ -64,7 +64,9 @@ int main(int argc, char** argv) {
     if (!interval.ok()) return interval.status();
     try {
       store = chain::ChainStore::open(dir.value());
-      service = std::make_unique<chain::ChainService>(node, ctx, *store, network.value(), key.value());
+      node.hold(store);
+      service = std::make_shared<chain::ChainService>(node, ctx, *store, network.value(), key.value());
+      node.hold(service);
       bus::Status attached = service->attach(std::filesystem::path(options.data_dir) / "topics");
       if (!attached.ok()) return attached;
     } catch (const chain::StoreError& e) {
@@ -72,7 +74,8 @@ int main(int argc, char** argv) {
     }
     if (interval.value() > 0) start_block_clock(node, *service, interval.value());
     if (const std::string from = chain::flag(options, "follow"); !from.empty()) {
-      follower = std::make_unique<chain::Follower>(node, *service, from);
+      auto follower = std::make_shared<chain::Follower>(node, *service, from);
+      node.hold(follower);
       follower->start();
     }
     return bus::Status();

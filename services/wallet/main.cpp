@@ -27,32 +27,33 @@ int main(int argc, char** argv) {
                                 "Skycoin wallets: files, addresses, encryption, and payments through the chain",
                                 {{"chain", "the chain serverlet's endpoint (balance, outputs, send, history)"},
                                  {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file)"}}};
-  // Built here, used by the service's handlers; all outlive the node run_serverlet makes.
+  // The secp256k1 context outlives the node run_serverlet makes.
   const cipher::Secp256k1 ctx;
-  std::unique_ptr<wallet_service::WalletStore> store;
-  std::unique_ptr<wallet_service::WalletService> service;
-  return bus::run_serverlet(
-      argc, argv, spec, [&ctx, &store, &service](bus::Node& node, const bus::ServerletOptions& options) {
-        if (options.data_dir.empty()) return bus::Status(bus::ErrorCode::bad_request, "--data DIR is required");
-        try {
-          store = std::make_unique<wallet_service::WalletStore>(ctx, std::filesystem::path(options.data_dir));
-        } catch (const std::filesystem::filesystem_error& e) {
-          return bus::Status(bus::ErrorCode::storage, e.what());
-        }
-        std::optional<bus::Client> chain;
-        if (const std::string endpoint = flag(options, "chain"); !endpoint.empty()) {
-          // --chain-key: the Z85 key itself, or a key file holding it.
-          std::string key = flag(options, "chain-key");
-          if (!key.empty() && !bus::valid_z85_key(key)) {
-            auto file = bus::load_key_file(key);
-            if (!file.ok()) return file.status();
-            key = file->public_key;
-          }
-          auto client = bus::Client::connect(node, endpoint, bus::ClientOptions{key, false});
-          if (!client.ok()) return client.status();
-          chain = std::move(client).value();
-        }
-        service = std::make_unique<wallet_service::WalletService>(node, ctx, *store, std::move(chain));
-        return service->attach();
-      });
+  // The node holds the store and the service (Node::hold): they die before it does.
+  return bus::run_serverlet(argc, argv, spec, [&ctx](bus::Node& node, const bus::ServerletOptions& options) {
+    std::shared_ptr<wallet_service::WalletStore> store;
+    if (options.data_dir.empty()) return bus::Status(bus::ErrorCode::bad_request, "--data DIR is required");
+    try {
+      store = std::make_shared<wallet_service::WalletStore>(ctx, std::filesystem::path(options.data_dir));
+      node.hold(store);
+    } catch (const std::filesystem::filesystem_error& e) {
+      return bus::Status(bus::ErrorCode::storage, e.what());
+    }
+    std::optional<bus::Client> chain;
+    if (const std::string endpoint = flag(options, "chain"); !endpoint.empty()) {
+      // --chain-key: the Z85 key itself, or a key file holding it.
+      std::string key = flag(options, "chain-key");
+      if (!key.empty() && !bus::valid_z85_key(key)) {
+        auto file = bus::load_key_file(key);
+        if (!file.ok()) return file.status();
+        key = file->public_key;
+      }
+      auto client = bus::Client::connect(node, endpoint, bus::ClientOptions{key, false});
+      if (!client.ok()) return client.status();
+      chain = std::move(client).value();
+    }
+    auto service = std::make_shared<wallet_service::WalletService>(node, ctx, *store, std::move(chain));
+    node.hold(service);
+    return service->attach();
+  });
 }

@@ -81,11 +81,13 @@ TEST_CASE("the decoder refuses bool bytes other than 0 and 1 and stops at the fi
   CHECK(in.u32() == 0);  // reads after a fault yield zero
   CHECK(in.finish().error() == CoinError::invalid_bool);
 
-  coin::Decoder short_input(coin::Bytes{1, 2, 3});
+  const coin::Bytes three_bytes{1, 2, 3};
+  coin::Decoder short_input(three_bytes);
   CHECK(short_input.u32() == 0);
   CHECK(short_input.finish().error() == CoinError::truncated);
 
-  coin::Decoder empty_string(coin::Bytes{3, 0, 0, 0, 'a'});
+  const coin::Bytes long_count{3, 0, 0, 0, 'a'};
+  coin::Decoder empty_string(long_count);
   CHECK(empty_string.string(2, "name").empty());
   CHECK(empty_string.fault()->code == CoinError::count_too_large);
 }

@@ -118,6 +118,11 @@ class Node {
 
   const NodeCounters& counters() const;
 
+  // Keeps `object` alive until this node is destroyed, and destroys it first then (the most recently held
+  // first): a serverlet's services, which own clients, sockets or worker pools, must die while the node and its
+  // reactor still live.
+  void hold(std::shared_ptr<void> object) { held_.push_back(std::move(object)); }
+
   struct Impl;
   Impl& impl() { return *impl_; }
 
@@ -126,6 +131,7 @@ class Node {
 
   Reactor& reactor_;
   NodeOptions options_;
+  std::vector<std::shared_ptr<void>> held_;
   std::unique_ptr<Impl> impl_;
 };
 

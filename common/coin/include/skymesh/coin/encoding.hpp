@@ -62,6 +62,8 @@ class Encoder {
 class Decoder {
  public:
   explicit Decoder(ByteView in) : in_(in) {}
+  // The decoder only views its input: a temporary would be gone before the first read.
+  explicit Decoder(Bytes&&) = delete;
 
   uint8_t u8() { return static_cast<uint8_t>(le(1, "u8")); }
   uint16_t u16() { return static_cast<uint16_t>(le(2, "u16")); }
