@@ -2,80 +2,19 @@
 // client-side cache of invariant replies.
 #include "skymesh/bus/client.hpp"
 
-#include <netdb.h>
 #include <sodium.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include <kj/exception.h>
 
 #include "node_impl.hpp"
+#include "resolver.hpp"
 
 namespace skymesh::bus {
 namespace {
 
 constexpr size_t k_cache_entries = 4096;
-constexpr auto k_dns_refresh = std::chrono::seconds(5);
-
-std::vector<std::string> split_targets(const std::string& target) {
-  std::vector<std::string> parts;
-  std::stringstream stream(target);
-  std::string part;
-  while (std::getline(stream, part, ',')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-
-// "dns+tcp://name:port" -> every address of name as tcp://address:port.
-Result<std::vector<std::string>> resolve_dns(const std::string& target) {
-  const std::string rest = target.substr(std::string("dns+tcp://").size());
-  const auto colon = rest.rfind(':');
-  if (colon == std::string::npos) return Status(ErrorCode::bad_request, "dns+tcp target needs a port: " + target);
-  const std::string host = rest.substr(0, colon);
-  const std::string port = rest.substr(colon + 1);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (int error = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); error != 0) {
-    return Status(ErrorCode::unavailable, "cannot resolve " + host + ": " + gai_strerror(error));
-  }
-  std::vector<std::string> endpoints;
-  for (addrinfo* it = found; it; it = it->ai_next) {
-    char address[NI_MAXHOST];
-    if (::getnameinfo(it->ai_addr, it->ai_addrlen, address, sizeof address, nullptr, 0, NI_NUMERICHOST) != 0) continue;
-    std::string endpoint = it->ai_family == AF_INET6 ? "tcp://[" + std::string(address) + "]:" + port
-                                                     : "tcp://" + std::string(address) + ":" + port;
-    if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
-  }
-  ::freeaddrinfo(found);
-  return endpoints;
-}
-
-Status resolve_replicas(Node::Impl& impl, ServiceState& service) {
-  std::vector<std::string> endpoints;
-  for (const auto& part : split_targets(service.target)) {
-    if (part.rfind("dns+tcp://", 0) == 0) {
-      auto resolved = resolve_dns(part);
-      if (!resolved.ok()) return resolved.status();
-      endpoints.insert(endpoints.end(), resolved->begin(), resolved->end());
-    } else if (part.rfind("tcp://", 0) == 0 || part.rfind("ipc://", 0) == 0 || part.rfind("inproc://", 0) == 0) {
-      endpoints.push_back(part);
-    } else {
-      return Status(ErrorCode::bad_request, "unsupported target " + part + " (tcp://, ipc://, inproc://, dns+tcp://)");
-    }
-  }
-  if (endpoints.empty()) return Status(ErrorCode::bad_request, "no endpoint in target '" + service.target + "'");
-  for (const auto& endpoint : endpoints) {
-    const bool known = std::any_of(service.replicas.begin(), service.replicas.end(),
-                                   [&endpoint](const auto& peer) { return peer->endpoint == endpoint; });
-    if (!known) service.replicas.push_back(impl.peer_for(endpoint, service.options));
-  }
-  service.resolved_at = Clock::now();
-  return Status();
-}
 
 // Round-robin over live replicas; a dead one only when none lives (it may be back).
 std::shared_ptr<Peer> pick_replica(ServiceState& service, const Peer* avoid) {
@@ -196,6 +135,17 @@ Result<Client> Client::connect(Node& node, const std::string& target, ClientOpti
   state->node = &node;
   state->target = target;
   state->options = std::move(options);
+  if (is_registry_target(target)) {
+    auto parsed = parse_registry_target(target);
+    if (!parsed) return Status(ErrorCode::bad_request, "a registry target is registry+tcp://HOST:PORT/NAME: " + target);
+    // The client's server key is the registry's; each replica's own key comes from its registration.
+    auto registry = connect(node, parsed->registry, ClientOptions{state->options.server_public_key, false});
+    if (!registry.ok()) return registry.status();
+    state->registry = std::make_unique<Client>(std::move(registry).value());
+    state->registry_name = parsed->name;
+    state->options.server_public_key.clear();
+    return Client(std::move(state));  // resolved on the first call (asking the registry needs a fiber)
+  }
   Status status = resolve_replicas(node.impl(), *state);
   if (!status.ok()) return status;
   return Client(std::move(state));
@@ -248,14 +198,16 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       }
     }
   }
-  if (service.target.find("dns+tcp://") != std::string::npos && now - service.resolved_at > k_dns_refresh) {
-    (void)resolve_replicas(impl, service);
-  }
+  if (Status resolved = refresh_if_due(impl, state_, now); !resolved.ok()) return ready_future(std::move(resolved));
 
   // Pick a replica with a free in-flight slot; wait (this fiber only) while all are full or unreachable.
   std::shared_ptr<Peer> peer;
   const Peer* failed = nullptr;
   for (;;) {
+    // A registry refresh (in another fiber, while this one waited) may have found no instance left.
+    if (service.replicas.empty()) {
+      return ready_future(Status(ErrorCode::unavailable, "no live replica of " + service.target));
+    }
     peer = pick_replica(service, failed);
     while (peer->in_flight >= impl.options.max_in_flight_per_peer && !impl.stopped) {
       boost::fibers::mutex mutex;

@@ -150,6 +150,10 @@ struct ServiceState {
   std::unordered_map<std::string, CachedReply> cache;
   std::deque<std::string> cache_order;
   Clock::time_point resolved_at;
+  // registry+tcp:// targets (resolver.hpp): the admin serverlet's client and the name to ask it for.
+  std::unique_ptr<Client> registry;
+  std::string registry_name;
+  bool refreshing = false;  // a background refresh is under way
 };
 
 struct Node::Impl {

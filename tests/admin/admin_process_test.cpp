@@ -12,6 +12,7 @@
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/node.hpp"
 #include "skymesh/proto/admin.capnp.h"
+#include "skymesh/proto/test.capnp.h"
 #include "test_options.hpp"
 
 using namespace skymesh;
@@ -106,6 +107,72 @@ TEST_CASE("serverlets register, are listed with their stats, and resolve by name
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.status().code() == bus::ErrorCode::bad_request);
     CHECK(list(admin, "").ok());
+  });
+}
+
+// Which echo instances answer `calls` calls through `client` (by the instance name each reply carries).
+static std::multiset<std::string> answering(bus::Client& client, int calls) {
+  std::multiset<std::string> who;
+  for (int i = 0; i < calls; ++i) {
+    auto reply = client.call<proto::EchoRequest, proto::EchoReply>(
+        "echo.echo", [](proto::EchoRequest::Builder request) { request.setText("via registry"); });
+    who.insert(reply.ok() ? std::string(reply->get().getNode().cStr()) : "error: " + reply.status().to_string());
+  }
+  return who;
+}
+
+TEST_CASE("a registry+tcp target reaches every live instance, follows arrivals and drops departures") {
+  Mesh mesh;
+  auto a = mesh.echo("a");
+  auto b = mesh.echo("b");
+  ClientSide side;
+  side.run([&] {
+    auto admin = bus::Client::connect(side.node, mesh.bus()).value();
+    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 2; }));
+    auto echo = bus::Client::connect(side.node, "registry+" + mesh.bus() + "/echo").value();
+    auto who = answering(echo, 8);
+    CHECK(who.count("a") >= 2);  // round-robin; a replica still connecting hands its turn to the other
+    CHECK(who.count("b") >= 2);
+    CHECK(echo.replicas().size() == 2);
+
+    // A third instance arrives: within a refresh it takes its share.
+    auto c = mesh.echo("c");
+    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 3; }));
+    bool reached_c = false;
+    for (int i = 0; i < 100 && !reached_c; ++i) {
+      reached_c = answering(echo, 3).count("c") > 0;
+      if (!reached_c) boost::this_fiber::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(reached_c);
+
+    // b leaves cleanly (SIGTERM deregisters): no call fails meanwhile, and b drops out of the replica list.
+    b->kill(SIGTERM);
+    bool dropped = false;
+    for (int i = 0; i < 100 && !dropped; ++i) {
+      const auto later = answering(echo, 4);
+      for (const auto& name : later) CHECK(name.rfind("error", 0) != 0);
+      dropped = echo.replicas().size() == 2;
+      if (!dropped) boost::this_fiber::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(dropped);
+    CHECK(answering(echo, 6).count("b") == 0);
+
+    // A name nobody serves is a clear error, not a hang.
+    auto nobody = bus::Client::connect(side.node, "registry+" + mesh.bus() + "/nobody").value();
+    auto none = nobody.call<proto::EchoRequest, proto::EchoReply>("echo.echo", [](proto::EchoRequest::Builder) {});
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.status().code() == bus::ErrorCode::unavailable);
+    CHECK(none.status().message().find("no live instance of nobody") != std::string::npos);
+  });
+  // Malformed registry targets are refused when the client is made.
+  ClientSide bad;
+  bad.run([&] {
+    for (const char* target : {"registry+tcp://127.0.0.1:7100", "registry+tcp://127.0.0.1/echo",
+                               "registry+tcp://127.0.0.1:7100/", "registry+ipc://x/echo"}) {
+      auto client = bus::Client::connect(bad.node, target);
+      REQUIRE_FALSE(client.ok());
+      CHECK(client.status().code() == bus::ErrorCode::bad_request);
+    }
   });
 }
 

@@ -2,8 +2,11 @@
 // the same process (a direct call, no socket), inproc://, ipc:// and tcp://; only the target differs.
 //
 // Targets: "tcp://host:port", "ipc://path", "inproc://name"; a comma-separated list of those (replicas);
-// "dns+tcp://name:port" (every address the name resolves to, re-resolved periodically). Calls spread
-// round-robin over live replicas and fail over to another when one dies.
+// "dns+tcp://name:port" (every address the name resolves to, looked up again every 5 s);
+// "registry+tcp://host:port/name" (every live instance of `name` that the admin serverlet at host:port lists,
+// with the CurveZMQ key each registered; asked on the first call, then every 2 s in the background). A refresh
+// drops replicas that are no longer named. Calls spread round-robin over live replicas and fail over to another
+// when one dies.
 //
 // Threading: a Client belongs to its Node's reactor thread; calls block only the calling fiber.
 #pragma once
@@ -28,8 +31,10 @@ class Node;
 struct ServiceState;
 
 struct ClientOptions {
-  std::string server_public_key;  // Z85 CurveZMQ key of the service (tcp targets, when the node has keys)
-  bool cache = true;              // cache replies of invariant-functional / invariant methods
+  // Z85 CurveZMQ key of the service (tcp targets, when the node has keys); for a registry+tcp:// target, the
+  // registry's key (each replica's key then comes from the registry).
+  std::string server_public_key;
+  bool cache = true;  // cache replies of invariant-functional / invariant methods
 };
 
 struct CallOptions {
