@@ -99,14 +99,18 @@ TEST_CASE("up starts echo and crypto with keys, status pings them, a killed one 
   CHECK(up.out.find("echo       listening on tcp://127.0.0.1:" + std::to_string(echo_port)) != std::string::npos);
   CHECK(up.out.find("crypto     listening on tcp://127.0.0.1:" + std::to_string(crypto_port)) != std::string::npos);
   const std::filesystem::path var = dir.path() / "var";
-  for (const char* file : {"client.key", "echo.key", "crypto.key", "allow"}) {
+  for (const char* file : {"client.key", "echo.key", "crypto.key", "echo.pub", "crypto.pub", "allow"}) {
     CHECK(std::filesystem::exists(var / "keys" / file));
   }
+  // A serverlet's .pub holds its public key alone: what its clients are handed, never the secret.
+  const std::string crypto_pub = file_text(var / "keys" / "crypto.pub");
+  CHECK(crypto_pub.rfind("public = ", 0) == 0);
+  CHECK(crypto_pub.find("secret") == std::string::npos);
 
   // The printed line works as printed, keys and all.
   const std::string printed = try_line(up.out, crypto_port);
   REQUIRE(printed.find("--key " + (var / "keys" / "client.key").string()) != std::string::npos);
-  REQUIRE(printed.find("--server-key " + (var / "keys" / "crypto.key").string()) != std::string::npos);
+  REQUIRE(printed.find("--server-key " + (var / "keys" / "crypto.pub").string()) != std::string::npos);
   Shell derived = shell(printed);
   CHECK(derived.code == 0);
   CHECK(derived.out.find("{\"keys\":[{\"secret\":\"") != std::string::npos);

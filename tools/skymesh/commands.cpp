@@ -104,6 +104,23 @@ int command_up(const CommandLine& line) {
   return print_up_report(state.value(), config.value(), display);
 }
 
+int command_genesis(const CommandLine& line) {
+  const VarLayout var = var_of(line);
+  auto config = load_mesh_config(config_path(line));
+  if (!config.ok()) {
+    std::fprintf(stderr, "skymesh genesis: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  std::vector<std::string> created;
+  if (bus::Status status = write_genesis(var, config.value(), created); !status.ok()) {
+    std::fprintf(stderr, "skymesh genesis: %s\n", status.to_string().c_str());
+    return 2;
+  }
+  if (created.empty()) std::printf("kept %s\n", var.genesis_file().c_str());
+  for (const std::string& file : created) std::printf("created %s\n", file.c_str());
+  return 0;
+}
+
 int command_down(const CommandLine& line) {
   const VarLayout var = var_of(line);
   const pid_t pid = running_supervisor(var);
@@ -157,7 +174,7 @@ int command_status(const CommandLine& line) {
   for (size_t i = 0; i < state->serverlets.size(); ++i) {
     const ServerletStatus& s = state->serverlets[i];
     if (s.pid == 0 || !s.listening || s.endpoints.empty()) continue;
-    targets.push_back(PingTarget{s.endpoints.front(), s.curve ? var.key(s.name) : std::filesystem::path()});
+    targets.push_back(PingTarget{s.endpoints.front(), s.curve ? var.public_key(s.name) : std::filesystem::path()});
     pinged.push_back(i);
     any_curve = any_curve || s.curve;
   }

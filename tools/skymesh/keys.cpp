@@ -23,6 +23,21 @@ bus::Result<std::string> key_in(const std::filesystem::path& path, std::vector<s
   return keys->public_key;
 }
 
+// Writes `text` to `path` through a temporary file and a rename, with `mode`.
+bus::Status write_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
+  const std::filesystem::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << text;
+    if (!out.flush()) return bus::Status(bus::ErrorCode::storage, "cannot write " + temp.string());
+  }
+  ::chmod(temp.c_str(), mode);
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) return bus::Status(bus::ErrorCode::storage, "cannot write " + path.string());
+  return bus::Status();
+}
+
 }  // namespace
 
 bus::Status ensure_keys(const VarLayout& var, const MeshConfig& config, std::vector<std::string>& created) {
@@ -40,16 +55,10 @@ bus::Status ensure_keys(const VarLayout& var, const MeshConfig& config, std::vec
     auto key = key_in(var.key(entry.name), created);
     if (!key.ok()) return key.status();
     allow += "# " + entry.name + "\npublic = " + key.value() + "\n";
+    const std::string public_line = "public = " + key.value() + "\n";
+    if (bus::Status status = write_file(var.public_key(entry.name), public_line, 0644); !status.ok()) return status;
   }
-  const std::filesystem::path temp = var.allow_file().string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << allow;
-    if (!out.flush()) return bus::Status(bus::ErrorCode::storage, "cannot write " + temp.string());
-  }
-  std::filesystem::rename(temp, var.allow_file(), error);
-  if (error) return bus::Status(bus::ErrorCode::storage, "cannot write " + var.allow_file().string());
-  return bus::Status();
+  return write_file(var.allow_file(), allow, 0644);
 }
 
 }  // namespace skymesh::launcher

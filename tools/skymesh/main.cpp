@@ -17,6 +17,10 @@ const char* const k_help =
     "  skymesh down [--var DIR]                 stop every serverlet and the supervisor\n"
     "  skymesh status [--var DIR]               one line per serverlet, health from a sys.ping over the bus\n"
     "  skymesh logs NAME [--follow] [--var DIR] a serverlet's log (NAME skymesh: the supervisor's own log)\n"
+    "  skymesh genesis [--config FILE] [--var DIR]\n"
+    "                                           only make the local test network (DIR/genesis.toml,\n"
+    "                                           DIR/keys/block-maker.secret, DIR/keys/genesis.seed) unless it\n"
+    "                                           exists, as `up` does first; the containers use it\n"
     "\n"
     "  --config FILE  the mesh description (default deploy/mesh.toml)\n"
     "  --var DIR      keys, logs, pid and state, and each serverlet's data (default ./var)\n"
@@ -55,12 +59,15 @@ int main(int argc, char** argv) {
       return usage_error("unexpected argument " + arg);
     }
   }
-  if (line.command.empty()) return usage_error("missing command: up, down, status or logs");
+  if (line.command.empty()) return usage_error("missing command: up, down, status, logs or genesis");
   if (line.follow && line.command != "logs") return usage_error("--follow goes with logs");
-  if (!line.config.empty() && line.command != "up") return usage_error("--config goes with up");
+  if (!line.config.empty() && line.command != "up" && line.command != "genesis") {
+    return usage_error("--config goes with up or genesis");
+  }
   if (line.command == "up") return skymesh::launcher::command_up(line);
   if (line.command == "down") return skymesh::launcher::command_down(line);
   if (line.command == "status") return skymesh::launcher::command_status(line);
+  if (line.command == "genesis") return skymesh::launcher::command_genesis(line);
   if (line.command == "logs") {
     if (line.name.empty()) return usage_error("logs needs a serverlet name");
     return skymesh::launcher::command_logs(line);

@@ -96,7 +96,7 @@ int print_up_report(const MeshState& state, const MeshConfig& config, const Disp
       std::string command = display.bin("meshctl") + " --connect " + s.endpoints.front();
       if (s.curve) {
         command += " --key " + display.path(layout, layout.client_key()) + " --server-key " +
-                   display.path(layout, layout.key(s.name));
+                   display.path(layout, layout.public_key(s.name));
       }
       const std::vector<std::string> args = entry.try_args.empty() ? std::vector<std::string>{"info"} : entry.try_args;
       for (const std::string& arg : args) command += " " + shell_quote(arg);

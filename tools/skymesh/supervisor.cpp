@@ -60,7 +60,7 @@ void Supervisor::prepare(const ServerletEntry& entry, bool registry_on) {
     child.args.insert(child.args.end(), {"--registry", config_.registry});
     for (const ServerletEntry& other : config_.serverlets) {
       if (other.program == "admin" && other.enabled && other.curve) {
-        child.args.insert(child.args.end(), {"--registry-key", var_.key(other.name).string()});
+        child.args.insert(child.args.end(), {"--registry-key", var_.public_key(other.name).string()});
         break;
       }
     }

@@ -1,5 +1,5 @@
 // Where the launcher keeps everything under the var folder (default ./var; docs/launcher.md, "Files under var"):
-//   run/skymesh.pid  run/state.toml  log/skymesh.log  log/<name>.log  keys/<name>.key  keys/client.key
+//   run/skymesh.pid  run/state.toml  log/skymesh.log  log/<name>.log  keys/<name>.key  keys/<name>.pub  keys/client.key
 //   keys/allow  genesis.toml  <data>/ (each serverlet's --data folder)
 #pragma once
 
@@ -24,6 +24,8 @@ class VarLayout {
   std::filesystem::path supervisor_log() const { return log_dir() / "skymesh.log"; }
   std::filesystem::path log(const std::string& name) const { return log_dir() / (name + ".log"); }
   std::filesystem::path key(const std::string& name) const { return keys_dir() / (name + ".key"); }
+  // `public = KEY` only, mode 0644: what a client of serverlet `name` is given (--server-key, --registry-key).
+  std::filesystem::path public_key(const std::string& name) const { return keys_dir() / (name + ".pub"); }
   std::filesystem::path client_key() const { return keys_dir() / "client.key"; }
   std::filesystem::path allow_file() const { return keys_dir() / "allow"; }
   std::filesystem::path genesis_file() const { return root_ / "genesis.toml"; }
