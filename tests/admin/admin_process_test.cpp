@@ -62,6 +62,11 @@ size_t count_health(proto::ListReply::Reader reply, proto::Health health) {
   return n;
 }
 
+// Polls admin.list until exactly `count` instances of `name` are live (at most 10 s).
+bool live_count_reaches(bus::Client& admin, const std::string& name, size_t count) {
+  return eventually(admin, name, [count](auto reply) { return count_health(reply, proto::Health::LIVE) == count; });
+}
+
 std::string instance_of(proto::ListReply::Reader reply, pid_t pid) {
   for (auto entry : reply.getEntries()) {
     if (entry.getRecord().getPid() == static_cast<uint32_t>(pid)) return entry.getRecord().getInstance();
@@ -79,7 +84,7 @@ TEST_CASE("serverlets register, are listed with their stats, and resolve by name
   ClientSide side;
   side.run([&] {
     auto admin = bus::Client::connect(side.node, mesh.bus()).value();
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 2; }));
+    REQUIRE(live_count_reaches(admin, "echo", 2));
     auto probed = list(admin, "echo", true);
     REQUIRE(probed.ok());
     std::set<std::string> endpoints;
@@ -128,7 +133,7 @@ TEST_CASE("a registry+tcp target reaches every live instance, follows arrivals a
   ClientSide side;
   side.run([&] {
     auto admin = bus::Client::connect(side.node, mesh.bus()).value();
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 2; }));
+    REQUIRE(live_count_reaches(admin, "echo", 2));
     auto echo = bus::Client::connect(side.node, "registry+" + mesh.bus() + "/echo").value();
     auto who = answering(echo, 8);
     CHECK(who.count("a") >= 2);  // round-robin; a replica still connecting hands its turn to the other
@@ -137,7 +142,7 @@ TEST_CASE("a registry+tcp target reaches every live instance, follows arrivals a
 
     // A third instance arrives: within a refresh it takes its share.
     auto c = mesh.echo("c");
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 3; }));
+    REQUIRE(live_count_reaches(admin, "echo", 3));
     bool reached_c = false;
     for (int i = 0; i < 100 && !reached_c; ++i) {
       reached_c = answering(echo, 3).count("c") > 0;
@@ -184,7 +189,7 @@ TEST_CASE("a killed serverlet is declared dead on the diagnostics feed; stop and
   ClientSide side;
   side.run([&] {
     auto admin = bus::Client::connect(side.node, mesh.bus()).value();
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 3; }));
+    REQUIRE(live_count_reaches(admin, "echo", 3));
     auto listed = list(admin, "echo");
     REQUIRE(listed.ok());
     const std::string a_name = instance_of(listed->get(), a->pid());
@@ -244,7 +249,7 @@ TEST_CASE("the HTTP port calls any serverlet, reports metrics and health, and su
   ClientSide side;
   side.run([&] {
     auto admin = bus::Client::connect(side.node, mesh.bus()).value();
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 2; }));
+    REQUIRE(live_count_reaches(admin, "echo", 2));
   });
   const std::string http = mesh.http();
   std::set<std::string> answered_by;
@@ -317,7 +322,7 @@ TEST_CASE("SIGTERM deregisters a serverlet before it exits, and ends the admin i
   ClientSide side;
   side.run([&] {
     auto admin = bus::Client::connect(side.node, mesh.bus()).value();
-    REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::LIVE) == 1; }));
+    REQUIRE(live_count_reaches(admin, "echo", 1));
     const int status = d->kill(SIGTERM);  // blocks this thread until the child is reaped
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
