@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "skymesh/base/expected.hpp"
 
 namespace skymesh::cipher {
 
@@ -56,63 +55,8 @@ class CipherException : public std::runtime_error {
   CipherError code_;
 };
 
+// A value or a Fault (skymesh/base/expected.hpp); Outcome<void> is the result of a check such as verify().
 template <typename T>
-class [[nodiscard]] Outcome {
- public:
-  Outcome(T value) : state_(std::move(value)) {}
-  Outcome(Fault fault) : state_(std::move(fault)) {}
-  Outcome(CipherError code, std::string message) : state_(Fault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return std::holds_alternative<T>(state_); }
-  explicit operator bool() const noexcept { return ok(); }
-  // Throws CipherException when !ok(): reading a failed outcome is a bug, never undefined behaviour.
-  T& value() & {
-    check();
-    return std::get<T>(state_);
-  }
-  const T& value() const& {
-    check();
-    return std::get<T>(state_);
-  }
-  T&& value() && {
-    check();
-    return std::get<T>(std::move(state_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  // Precondition: !ok().
-  const Fault& fault() const { return std::get<Fault>(state_); }
-  CipherError error() const { return fault().code; }
-  const std::string& message() const { return fault().message; }
-
- private:
-  void check() const {
-    if (!ok()) throw CipherException(std::get<Fault>(state_));
-  }
-  std::variant<T, Fault> state_;
-};
-
-// Success carries nothing; used by checks such as verify().
-template <>
-class [[nodiscard]] Outcome<void> {
- public:
-  Outcome() = default;
-  Outcome(Fault fault) : fault_(std::move(fault)) {}
-  Outcome(CipherError code, std::string message) : fault_(Fault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return !fault_.has_value(); }
-  explicit operator bool() const noexcept { return ok(); }
-  // Throws CipherException when !ok().
-  void value() const {
-    if (fault_) throw CipherException(*fault_);
-  }
-  // Precondition: !ok().
-  const Fault& fault() const { return *fault_; }
-  CipherError error() const { return fault_->code; }
-  const std::string& message() const { return fault_->message; }
-
- private:
-  std::optional<Fault> fault_;
-};
+using Outcome = base::Expected<T, Fault, CipherException>;
 
 }  // namespace skymesh::cipher

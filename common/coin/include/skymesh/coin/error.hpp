@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "skymesh/base/expected.hpp"
 
 namespace skymesh::coin {
 
@@ -84,63 +83,10 @@ class CoinException : public std::runtime_error {
   CoinError code_;
 };
 
-// A value or a CoinFault; reading the value of a failed Result throws CoinException (a bug, never UB).
+// A value or a CoinFault (skymesh/base/expected.hpp); reading the value of a failed Result throws CoinException
+// (a bug, never UB). Result<void> is the result of a check.
 template <typename T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : state_(std::move(value)) {}
-  Result(CoinFault fault) : state_(std::move(fault)) {}
-  Result(CoinError code, std::string message) : state_(CoinFault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return std::holds_alternative<T>(state_); }
-  explicit operator bool() const noexcept { return ok(); }
-  T& value() & {
-    check();
-    return std::get<T>(state_);
-  }
-  const T& value() const& {
-    check();
-    return std::get<T>(state_);
-  }
-  T&& value() && {
-    check();
-    return std::get<T>(std::move(state_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  // Precondition: !ok().
-  const CoinFault& fault() const { return std::get<CoinFault>(state_); }
-  CoinError error() const { return fault().code; }
-  const std::string& message() const { return fault().message; }
-
- private:
-  void check() const {
-    if (!ok()) throw CoinException(std::get<CoinFault>(state_));
-  }
-  std::variant<T, CoinFault> state_;
-};
-
-// Success carries nothing: the result of a check.
-template <>
-class [[nodiscard]] Result<void> {
- public:
-  Result() = default;
-  Result(CoinFault fault) : fault_(std::move(fault)) {}
-  Result(CoinError code, std::string message) : fault_(CoinFault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return !fault_.has_value(); }
-  explicit operator bool() const noexcept { return ok(); }
-  void value() const {
-    if (fault_) throw CoinException(*fault_);
-  }
-  // Precondition: !ok().
-  const CoinFault& fault() const { return *fault_; }
-  CoinError error() const { return fault_->code; }
-  const std::string& message() const { return fault_->message; }
-
- private:
-  std::optional<CoinFault> fault_;
-};
+using Result = base::Expected<T, CoinFault, CoinException>;
 
 using Check = Result<void>;
 

@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "skymesh/base/expected.hpp"
 
 namespace skymesh::wallet {
 
@@ -59,64 +58,9 @@ class WalletException : public std::runtime_error {
   WalletError code_;
 };
 
+// A value or a WalletFault (skymesh/base/expected.hpp); reading the value of a failed Result throws
+// WalletException. Result<void> is the result of a check.
 template <typename T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : state_(std::move(value)) {}
-  Result(WalletFault fault) : state_(std::move(fault)) {}
-  Result(WalletError code, std::string message) : state_(WalletFault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return std::holds_alternative<T>(state_); }
-  explicit operator bool() const noexcept { return ok(); }
-  // Throw WalletException when !ok().
-  T& value() & {
-    check();
-    return std::get<T>(state_);
-  }
-  const T& value() const& {
-    check();
-    return std::get<T>(state_);
-  }
-  T&& value() && {
-    check();
-    return std::get<T>(std::move(state_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  // Precondition: !ok().
-  const WalletFault& fault() const { return std::get<WalletFault>(state_); }
-  WalletError error() const { return fault().code; }
-  const std::string& message() const { return fault().message; }
-
- private:
-  void check() const {
-    if (!ok()) throw WalletException(std::get<WalletFault>(state_));
-  }
-  std::variant<T, WalletFault> state_;
-};
-
-template <>
-class [[nodiscard]] Result<void> {
- public:
-  Result() = default;
-  Result(WalletFault fault) : fault_(std::move(fault)) {}
-  Result(WalletError code, std::string message) : fault_(WalletFault{code, std::move(message)}) {}
-
-  bool ok() const noexcept { return !fault_.has_value(); }
-  explicit operator bool() const noexcept { return ok(); }
-  // Throws WalletException when !ok().
-  void value() const {
-    if (fault_) throw WalletException(*fault_);
-  }
-  // Precondition: !ok().
-  const WalletFault& fault() const { return *fault_; }
-  WalletError error() const { return fault_->code; }
-  const std::string& message() const { return fault_->message; }
-
- private:
-  std::optional<WalletFault> fault_;
-};
+using Result = base::Expected<T, WalletFault, WalletException>;
 
 }  // namespace skymesh::wallet
