@@ -8,23 +8,11 @@
 #include "crypto_facts.hpp"
 
 using skymesh::test::ChildProcess;
+using skymesh::test::json_field;
 using skymesh::test::meshctl;
 using skymesh::test::Run;
 using namespace skymesh;
 using namespace skymesh::test::crypto_facts;
-
-namespace {
-
-// The string value of `"key":"..."` in one line of JSON output.
-std::string json_field(const std::string& json, const std::string& key) {
-  const std::string marker = "\"" + key + "\":\"";
-  const auto start = json.find(marker);
-  if (start == std::string::npos) return "";
-  const auto begin = start + marker.size();
-  return json.substr(begin, json.find('"', begin) - begin);
-}
-
-}  // namespace
 
 TEST_CASE("skymesh-crypto answers meshctl's derive, sign and verify in JSON") {
   ChildProcess crypto("skymesh-crypto", {"--log-level", "warn"});

@@ -42,4 +42,13 @@ inline Run meshctl(const std::string& args) {
   return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, kept};
 }
 
+// The string value of the first `"key":"..."` in meshctl's JSON output; empty when absent.
+inline std::string json_field(const std::string& json, const std::string& key) {
+  const std::string marker = "\"" + key + "\":\"";
+  const auto start = json.find(marker);
+  if (start == std::string::npos) return "";
+  const auto begin = start + marker.size();
+  return json.substr(begin, json.find('"', begin) - begin);
+}
+
 }  // namespace skymesh::test

@@ -8,21 +8,9 @@
 #include "wallet_test_support.hpp"
 
 using skymesh::test::ChildProcess;
+using skymesh::test::json_field;
 using skymesh::test::meshctl;
 using skymesh::test::Run;
-
-namespace {
-
-// The string value of `"key":"..."` in one line of JSON output.
-std::string json_field(const std::string& json, const std::string& key) {
-  const std::string marker = "\"" + key + "\":\"";
-  const auto start = json.find(marker);
-  if (start == std::string::npos) return "";
-  const auto begin = start + marker.size();
-  return json.substr(begin, json.find('"', begin) - begin);
-}
-
-}  // namespace
 
 TEST_CASE("skymesh-wallet answers meshctl's create, list, addresses, seed and send in JSON") {
   skymesh::wallet::test::TempDir dir;
