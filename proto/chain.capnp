@@ -117,6 +117,28 @@ struct ChainBalanceReply {
   outputs @3 :UInt32;
 }
 
+# chain.history: the confirmed transactions that paid any of `addresses` (at most 1000) or spent one of their
+# outputs, in chain order, from block `fromSeq` on. A reply holds whole blocks and stops after about 1000
+# transactions; `more` then says to ask again from `nextSeq`. Unconfirmed ones are in chain.pool.
+struct ChainHistoryRequest {
+  addresses @0 :List(Text);
+  fromSeq @1 :UInt64;
+}
+
+struct ChainHistoryEntry {
+  transaction @0 :ChainTransaction;
+  blockSeq @1 :UInt64;
+  index @2 :UInt32;     # position in the block
+  time @3 :UInt64;      # the block's time
+}
+
+struct ChainHistoryReply {
+  headSeq @0 :UInt64;
+  entries @1 :List(ChainHistoryEntry);
+  more @2 :Bool;
+  nextSeq @3 :UInt64;   # when `more`
+}
+
 # chain.inject: a transaction (Skycoin's binary encoding) for the unconfirmed pool. Refusals: bad_request for
 # bytes that do not decode or a transaction of bad form (codes 1-32), failed_precondition for the rest (inputs
 # not unspent, spent by a pool transaction, ownership, hours, soft rules); the message starts with the coin code

@@ -119,15 +119,17 @@ struct WalletSendReply {
   raw @3 :Data $Json.hex;          # Skycoin's binary encoding
 }
 
-# wallet.history: the transactions this serverlet sent from the wallet and those that created its unspent
-# outputs, each with where the chain holds it. Draft: transactions that paid the wallet and whose outputs were
-# spent already are not listed (the chain serverlet has no address index of spent outputs yet).
+# wallet.history: every transaction that paid one of the wallet's addresses or spent one of its outputs, confirmed
+# ones in chain order (from chain.history), then unconfirmed ones (chain.pool), then any this serverlet sent that
+# the chain no longer knows (confirmed false, amounts 0). received - spent is the wallet's net change.
 struct WalletHistoryEntry {
   transaction @0 :Data $Json.hex;
   sent @1 :Bool;           # sent from this wallet by this serverlet
   confirmed @2 :Bool;
   blockSeq @3 :UInt64;
-  received @4 :UInt64;     # droplets of its outputs paid to the wallet (unspent ones)
+  received @4 :UInt64;     # droplets of its outputs paid to the wallet's addresses (spent since or not)
+  spent @5 :UInt64;        # droplets of the wallet's outputs it spent
+  time @6 :UInt64;         # its block's time (0 when unconfirmed)
 }
 
 struct WalletHistoryReply {

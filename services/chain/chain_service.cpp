@@ -78,6 +78,7 @@ bus::Status ChainService::attach(const std::filesystem::path& topics_dir) {
   serve<ChainTransactionRequest, ChainTransactionReply>("chain.transaction", &ChainService::transaction, live);
   serve<ChainAddressesRequest, ChainOutputsReply>("chain.outputs", &ChainService::outputs, live);
   serve<ChainAddressesRequest, ChainBalanceReply>("chain.balance", &ChainService::balance, live);
+  serve<ChainHistoryRequest, ChainHistoryReply>("chain.history", &ChainService::history, live);
   serve<ChainInjectRequest, ChainInjectReply>("chain.inject", &ChainService::inject, live);
   serve<ChainObjectRequest, ChainObjectReply>("chain.object", &ChainService::object, pure);
   serve<ChainPoolRequest, ChainPoolReply>("chain.pool", &ChainService::pool, live);

@@ -1,7 +1,7 @@
-// The chain serverlet's handlers: chain.status, block, blocks, transaction, outputs, balance, inject, object, pool
-// and make_block over the bus (proto/chain.capnp), and the topic chain.blocks (a durable log: every block since
-// seq N, then live). Every block that enters the store (genesis, made here, or followed from another node) goes
-// through accept_block, which writes it, publishes it and prunes the pool.
+// The chain serverlet's handlers: chain.status, block, blocks, transaction, outputs, balance, history, inject,
+// object, pool and make_block over the bus (proto/chain.capnp), and the topic chain.blocks (a durable log: every
+// block since seq N, then live). Every block that enters the store (genesis, made here, or followed from another node)
+// goes through accept_block, which writes it, publishes it and prunes the pool.
 //
 // Threading: handlers run in fibers on the node's reactor thread; the store, pool and log are used only there.
 // Storage failures (StoreError) are answered with the bus code `storage`.
@@ -22,6 +22,7 @@ namespace skymesh::chain {
 
 constexpr uint64_t k_max_blocks_per_call = 1000;
 constexpr size_t k_max_addresses_per_call = 1000;
+constexpr size_t k_max_history_per_call = 1000;  // transactions, rounded up to a whole block
 constexpr const char* k_blocks_topic = "chain.blocks";
 
 class ChainService {
@@ -61,6 +62,8 @@ class ChainService {
   bus::Status transaction(proto::ChainTransactionRequest::Reader request, proto::ChainTransactionReply::Builder reply);
   bus::Status outputs(proto::ChainAddressesRequest::Reader request, proto::ChainOutputsReply::Builder reply);
   bus::Status balance(proto::ChainAddressesRequest::Reader request, proto::ChainBalanceReply::Builder reply);
+  // history_service.cpp
+  bus::Status history(proto::ChainHistoryRequest::Reader request, proto::ChainHistoryReply::Builder reply);
   bus::Status inject(proto::ChainInjectRequest::Reader request, proto::ChainInjectReply::Builder reply);
   bus::Status object(proto::ChainObjectRequest::Reader request, proto::ChainObjectReply::Builder reply);
   bus::Status pool(proto::ChainPoolRequest::Reader request, proto::ChainPoolReply::Builder reply);

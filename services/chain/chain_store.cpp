@@ -98,8 +98,10 @@ std::unique_ptr<ChainStore> ChainStore::open(const std::filesystem::path& dir) {
   open_db("address", MDB_DUPSORT, store->address_);
   open_db("object", 0, store->object_);
   open_db("meta", 0, store->meta_);
+  open_db("history", MDB_DUPSORT, store->history_);
   txn.commit();
   store->load_meta();
+  store->build_history_index();
   return store;
 }
 
@@ -181,6 +183,7 @@ coin::Result<coin::BlockEffect> ChainStore::apply_block(const cipher::Secp256k1&
     const auto address = ux.body.address.to_binary();
     put(t, address_, cipher::ByteView(address), uxid.view(), "put address");
   }
+  index_history(t, block, effect.value());
   const uint64_t count = unspent_count_ + effect->created.size() - effect->spent.size();
   put(t, meta_, cipher::as_bytes(k_head_key), key, "put head");
   put(t, meta_, cipher::as_bytes(k_ux_hash_key), effect->ux_hash_after.view(), "put ux_hash");

@@ -4,6 +4,8 @@
 //   block_sig   seq -> the block-maker's 65-byte signature (absent for blocks imported without one)
 //   tx          transaction id -> seq || index (u32 big-endian) of the block holding it
 //   unspent     output id -> encode(UxOut)                    address    address(21) -> output id (dupsort)
+//   history     address(21) -> seq || index (u32), dupsort: every confirmed transaction that paid the address or
+//               spent one of its outputs, in chain order (address_history.cpp; built for older stores at open)
 //   object      SHA-256 -> encoding: a block id -> encode(Block), a transaction id -> encode(Transaction), an
 //               output id -> encode(UxOut) (kept after the output is spent)
 //   meta        "head" -> seq, "ux_hash" -> 32 bytes, "unspent_count" -> u64
@@ -82,6 +84,9 @@ class ChainStore {
   std::optional<coin::UxOut> find_unspent(const coin::Sha256& id) const;
   // The unspent outputs of an address, through the index (in output-id order).
   std::vector<coin::UxOut> outputs_of(const coin::Address& address) const;
+  // The confirmed transactions that paid `address` or spent one of its outputs, in chain order, from block
+  // `from_seq` on. Past `limit` entries it stops at the end of a block, so a block is never cut in two.
+  std::vector<TxLocation> history_of(const coin::Address& address, uint64_t from_seq, size_t limit) const;
   // Every unspent output (for comparisons in tests and tools; linear).
   std::vector<coin::UxOut> all_unspent() const;
 
@@ -94,10 +99,16 @@ class ChainStore {
   void load_meta();
   std::optional<coin::Bytes> get(MDB_txn* txn, MDB_dbi dbi, cipher::ByteView key) const;
   std::optional<coin::UxOut> unspent_in(MDB_txn* txn, const coin::Sha256& id) const;
+  // address_history.cpp: adds the block's transactions to `history` (inside apply_block's write transaction);
+  // `effect` names the outputs the block spends, whose addresses the inputs do not carry.
+  void index_history(MDB_txn* txn, const coin::Block& block, const coin::BlockEffect& effect) const;
+  // Fills `history` from the stored blocks once, for a store written before the index existed.
+  void build_history_index();
 
   int lock_fd_ = -1;
   MDB_env* env_ = nullptr;
-  MDB_dbi block_hash_ = 0, block_seq_ = 0, block_sig_ = 0, tx_ = 0, unspent_ = 0, address_ = 0, object_ = 0, meta_ = 0;
+  MDB_dbi block_hash_ = 0, block_seq_ = 0, block_sig_ = 0, tx_ = 0, unspent_ = 0, address_ = 0, object_ = 0, meta_ = 0,
+          history_ = 0;
   std::optional<coin::BlockHeader> head_;
   coin::Sha256 ux_hash_;
   uint64_t unspent_count_ = 0;

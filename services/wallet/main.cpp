@@ -1,5 +1,6 @@
 // skymesh-wallet: Skycoin wallets over the bus (docs/wallet.md, "The wallet serverlet").
-//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85|FILE] [--listen tcp://127.0.0.1:7003]
+//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85|FILE] [--workers N] [--listen tcp://127.0.0.1:7003]
+#include <charconv>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/security.hpp"
 #include "skymesh/bus/serverlet.hpp"
+#include "skymesh/bus/worker_pool.hpp"
 #include "skymesh/cipher/secp256k1.hpp"
 #include "wallet_service.hpp"
 #include "wallet_store.hpp"
@@ -26,13 +28,23 @@ int main(int argc, char** argv) {
   const bus::ServerletSpec spec{"wallet",
                                 "Skycoin wallets: files, addresses, encryption, and payments through the chain",
                                 {{"chain", "the chain serverlet's endpoint (balance, outputs, send, history)"},
-                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file)"}}};
-  // The secp256k1 context outlives the node run_serverlet makes.
+                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file)"},
+                                 {"workers", "threads for scrypt and signing (default 1; each scrypt takes 1 GiB)"}}};
+  // The secp256k1 context and the worker pool outlive the node run_serverlet makes.
   const cipher::Secp256k1 ctx;
+  std::unique_ptr<bus::WorkerPool> workers;
   // The node holds the store and the service (Node::hold): they die before it does.
-  return bus::run_serverlet(argc, argv, spec, [&ctx](bus::Node& node, const bus::ServerletOptions& options) {
+  return bus::run_serverlet(argc, argv, spec, [&ctx, &workers](bus::Node& node, const bus::ServerletOptions& options) {
     std::shared_ptr<wallet_service::WalletStore> store;
     if (options.data_dir.empty()) return bus::Status(bus::ErrorCode::bad_request, "--data DIR is required");
+    size_t threads = 1;
+    if (const std::string text = flag(options, "workers"); !text.empty()) {
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), threads);
+      if (error != std::errc() || end != text.data() + text.size() || threads == 0 || threads > 64) {
+        return bus::Status(bus::ErrorCode::bad_request, "--workers takes 1..64, got " + text);
+      }
+    }
+    workers = std::make_unique<bus::WorkerPool>(threads);
     try {
       store = std::make_shared<wallet_service::WalletStore>(ctx, std::filesystem::path(options.data_dir));
       node.hold(store);
@@ -52,7 +64,7 @@ int main(int argc, char** argv) {
       if (!client.ok()) return client.status();
       chain = std::move(client).value();
     }
-    auto service = std::make_shared<wallet_service::WalletService>(node, ctx, *store, std::move(chain));
+    auto service = std::make_shared<wallet_service::WalletService>(node, ctx, *store, *workers, std::move(chain));
     node.hold(service);
     return service->attach();
   });

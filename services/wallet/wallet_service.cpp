@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "password_copy.hpp"
 #include "skymesh/wallet/bip39.hpp"
 #include "wallet_status.hpp"
 
@@ -40,8 +41,20 @@ void fill_info(proto::WalletInfo::Builder out, const wallet::Wallet& wallet) {
 }
 
 WalletService::WalletService(bus::Node& node, const cipher::Secp256k1& ctx, WalletStore& store,
-                             std::optional<bus::Client> chain)
-    : node_(node), ctx_(ctx), store_(store), chain_(std::move(chain)) {}
+                             bus::WorkerPool& workers, std::optional<bus::Client> chain)
+    : node_(node), ctx_(ctx), store_(store), workers_(workers), chain_(std::move(chain)) {}
+
+WalletService::WalletGuard WalletService::guard_wallet(const std::string& id) {
+  std::erase_if(wallet_mutexes_, [](const auto& entry) { return entry.second.expired(); });
+  std::weak_ptr<boost::fibers::mutex>& slot = wallet_mutexes_[id];
+  std::shared_ptr<boost::fibers::mutex> mutex = slot.lock();
+  if (!mutex) {
+    mutex = std::make_shared<boost::fibers::mutex>();
+    slot = mutex;
+  }
+  std::unique_lock<boost::fibers::mutex> lock(*mutex);
+  return WalletGuard{std::move(mutex), std::move(lock)};
+}
 
 template <typename Req, typename Rep>
 void WalletService::serve(const std::string& name, Method<Req, Rep> method) {
@@ -87,15 +100,18 @@ bus::Status WalletService::create(proto::WalletCreateRequest::Reader request, pr
     seed_text = std::move(phrase).value();
   }
   const std::string id = store_.new_id();
+  const WalletGuard guard = guard_wallet(id);  // a concurrent create that drew the same id waits, then sees it
   auto made = wallet::Wallet::create_deterministic(
       ctx_, seed_text, wallet::NewWalletOptions{.filename = id, .label = request.getLabel().cStr(), .timestamp = 0},
       count);
   if (!made.ok()) return to_status(made);
   wallet::Wallet w = std::move(made).value();
   if (request.getEncrypt()) {
-    auto locked = w.lock(request.getPassword().cStr(), crypto_type.value());
+    const PasswordCopy password(request.getPassword());
+    auto locked = workers_.run([&w, &password, &crypto_type]() { return w.lock(password.get(), crypto_type.value()); });
     if (!locked.ok()) return to_status(locked);
   }
+  if (store_.exists(id)) return bus::Status(bus::ErrorCode::unavailable, "wallet id " + id + " was taken; try again");
   if (auto saved = store_.save(w); !saved.ok()) return to_status(saved);
   reply.setId(id);
   fill_addresses(reply.initAddresses(static_cast<unsigned>(w.entries().size())), w.addresses());
@@ -121,7 +137,9 @@ bus::Status WalletService::list(proto::WalletListRequest::Reader, proto::WalletL
 bus::Status WalletService::addresses(proto::WalletAddressesRequest::Reader request,
                                      proto::WalletAddressesReply::Builder reply) {
   if (request.getCount() > 1000) return bad_field("count", "at most 1000 new addresses a call");
-  auto w = store_.load(request.getId().cStr());
+  const std::string id = request.getId().cStr();
+  const WalletGuard guard = guard_wallet(id);
+  auto w = store_.load(id);
   if (!w.ok()) return to_status(w);
   std::vector<cipher::Address> created;
   if (request.getCount() > 0) {
@@ -129,7 +147,10 @@ bus::Status WalletService::addresses(proto::WalletAddressesRequest::Reader reque
       return bus::Status(bus::ErrorCode::failed_precondition,
                          "wallet_locked: the wallet is encrypted; new addresses need its password");
     }
-    auto made = w->generate_addresses(ctx_, request.getCount(), request.getPassword().cStr());
+    const PasswordCopy password(request.getPassword());
+    const uint32_t count = request.getCount();
+    auto made =
+        workers_.run([this, &w, &password, count]() { return w->generate_addresses(ctx_, count, password.get()); });
     if (!made.ok()) return to_status(made);
     if (auto saved = store_.save(w.value()); !saved.ok()) return to_status(saved);
     created = std::move(made).value();
@@ -142,18 +163,25 @@ bus::Status WalletService::addresses(proto::WalletAddressesRequest::Reader reque
 bus::Status WalletService::encrypt(proto::WalletPasswordRequest::Reader request, proto::WalletInfo::Builder reply) {
   auto crypto_type = crypto_type_of(request.getCryptoType());
   if (!crypto_type.ok()) return to_status(crypto_type);
-  auto w = store_.load(request.getId().cStr());
+  const std::string id = request.getId().cStr();
+  const WalletGuard guard = guard_wallet(id);
+  auto w = store_.load(id);
   if (!w.ok()) return to_status(w);
-  if (auto locked = w->lock(request.getPassword().cStr(), crypto_type.value()); !locked.ok()) return to_status(locked);
+  const PasswordCopy password(request.getPassword());
+  auto locked = workers_.run([&w, &password, &crypto_type]() { return w->lock(password.get(), crypto_type.value()); });
+  if (!locked.ok()) return to_status(locked);
   if (auto saved = store_.save(w.value()); !saved.ok()) return to_status(saved);
   fill_info(reply, w.value());
   return bus::Status();
 }
 
 bus::Status WalletService::decrypt(proto::WalletPasswordRequest::Reader request, proto::WalletInfo::Builder reply) {
-  auto w = store_.load(request.getId().cStr());
+  const std::string id = request.getId().cStr();
+  const WalletGuard guard = guard_wallet(id);
+  auto w = store_.load(id);
   if (!w.ok()) return to_status(w);
-  auto open = w->unlock(ctx_, request.getPassword().cStr());
+  const PasswordCopy password(request.getPassword());
+  auto open = workers_.run([this, &w, &password]() { return w->unlock(ctx_, password.get()); });
   if (!open.ok()) return to_status(open);
   if (auto saved = store_.save(open.value()); !saved.ok()) return to_status(saved);
   fill_info(reply, open.value());
@@ -167,7 +195,8 @@ bus::Status WalletService::seed(proto::WalletPasswordRequest::Reader request, pr
     return bus::Status(bus::ErrorCode::failed_precondition,
                        "not_encrypted: the seed is given only for an encrypted wallet, with its password");
   }
-  auto open = w->unlock(ctx_, request.getPassword().cStr());
+  const PasswordCopy password(request.getPassword());
+  auto open = workers_.run([this, &w, &password]() { return w->unlock(ctx_, password.get()); });
   if (!open.ok()) return to_status(open);
   auto text = open->seed();
   if (!text.ok()) return to_status(text);

@@ -1,8 +1,11 @@
-// The wallet methods that need the chain: balance, outputs, send, history (wallet_service.hpp).
+// The wallet methods that need the chain: balance, outputs, send (wallet_service.hpp); history is in
+// wallet_history.cpp.
 #include <map>
 #include <set>
 #include <utility>
 
+#include "chain_calls.hpp"
+#include "password_copy.hpp"
 #include "skymesh/coin/coin.hpp"
 #include "skymesh/proto/chain.capnp.h"
 #include "skymesh/wallet/amount.hpp"
@@ -15,26 +18,12 @@ namespace {
 
 constexpr unsigned k_chain_batch = 1000;  // chain.outputs takes at most 1000 addresses
 
-capnp::Data::Reader data_of(cipher::ByteView bytes) {
-  return capnp::Data::Reader(bytes.data(), bytes.size());
-}
-
-cipher::ByteView view_of(capnp::Data::Reader data) {
-  return cipher::ByteView(data.begin(), data.size());
-}
-
 // The wallet's unspent outputs as the chain holds them, and the head they were read at.
 struct ChainView {
   uint64_t head_seq = 0;
   uint64_t head_time = 0;
   std::vector<coin::UxOut> outputs;
 };
-
-bus::Status chain_error(const bus::Status& status, const std::string& method) {
-  bus::ErrorCode code = status.code();
-  if (code == bus::ErrorCode::bad_request || code == bus::ErrorCode::bad_payload_type) code = bus::ErrorCode::internal;
-  return bus::Status(code, method + ": " + status.message());
-}
 
 bus::Result<ChainView> read_outputs(bus::Client& chain, const std::vector<cipher::Address>& addresses) {
   ChainView view;
@@ -83,10 +72,6 @@ bus::Result<std::set<std::string>> pool_spends(bus::Client& chain) {
     for (auto input : tx.getInputs()) spent.insert(input.cStr());
   }
   return spent;
-}
-
-bus::Status no_chain() {
-  return bus::Status(bus::ErrorCode::failed_precondition, "this wallet serverlet was started without --chain");
 }
 
 }  // namespace
@@ -156,7 +141,9 @@ bus::Status WalletService::send(proto::WalletSendRequest::Reader request, proto:
     if (!change.ok()) return bus::Status(bus::ErrorCode::bad_request, "changeAddress: not a Skycoin address");
     options.change_address = change.value();
   }
-  auto w = store_.load(request.getId().cStr());
+  const std::string id = request.getId().cStr();
+  const WalletGuard guard = guard_wallet(id);  // one payment at a time per wallet: no output chosen twice
+  auto w = store_.load(id);
   if (!w.ok()) return to_status(w);
   if (!chain_) return no_chain();
   if (w->is_encrypted() && request.getPassword().size() == 0) {
@@ -171,8 +158,11 @@ bus::Status WalletService::send(proto::WalletSendRequest::Reader request, proto:
   for (const coin::UxOut& ux : view->outputs) {
     if (!pending->count(coin::ux_id(ux).hex())) spendable.push_back(ux);
   }
-  auto built =
-      wallet::build_transaction(ctx_, w.value(), request.getPassword().cStr(), spendable, view->head_time, to, options);
+  const PasswordCopy password(request.getPassword());
+  const uint64_t head_time = view->head_time;
+  auto built = workers_.run([this, &w, &password, &spendable, head_time, &to, &options]() {
+    return wallet::build_transaction(ctx_, w.value(), password.get(), spendable, head_time, to, options);
+  });
   if (!built.ok()) return to_status(built);
   const coin::Bytes raw = coin::encode(built->transaction);
   auto injected = chain_->call<proto::ChainInjectRequest, proto::ChainInjectReply>(
@@ -192,44 +182,6 @@ bus::Status WalletService::send(proto::WalletSendRequest::Reader request, proto:
   reply.setFee(built->fee);
   reply.setInputs(static_cast<uint32_t>(built->transaction.inputs.size()));
   reply.setRaw(data_of(raw));
-  return bus::Status();
-}
-
-bus::Status WalletService::history(proto::WalletIdRequest::Reader request, proto::WalletHistoryReply::Builder reply) {
-  if (!chain_) return no_chain();
-  auto w = store_.load(request.getId().cStr());
-  if (!w.ok()) return to_status(w);
-  auto view = read_outputs(*chain_, w->addresses());
-  if (!view.ok()) return view.status();
-  // txid hex -> (sent, droplets received in unspent outputs), in first-seen order.
-  std::vector<std::string> order;
-  std::map<std::string, std::pair<bool, uint64_t>> seen;
-  for (const std::string& id : store_.sent(w->filename())) {
-    if (seen.emplace(id, std::make_pair(true, uint64_t{0})).second) order.push_back(id);
-  }
-  for (const coin::UxOut& ux : view->outputs) {
-    const std::string id = ux.body.source_transaction.hex();
-    auto [at, fresh] = seen.emplace(id, std::make_pair(false, uint64_t{0}));
-    if (fresh) order.push_back(id);
-    at->second.second += ux.body.coins;
-  }
-  auto entries = reply.initEntries(static_cast<unsigned>(order.size()));
-  for (unsigned i = 0; i < order.size(); ++i) {
-    auto txid = cipher::Sha256::try_from_hex(order[i]);
-    if (!txid.ok()) continue;
-    entries[i].setTransaction(data_of(txid->view()));
-    entries[i].setSent(seen[order[i]].first);
-    entries[i].setReceived(seen[order[i]].second);
-    auto found = chain_->call<proto::ChainTransactionRequest, proto::ChainTransactionReply>(
-        "chain.transaction",
-        [&txid](proto::ChainTransactionRequest::Builder ask) { ask.setId(data_of(txid->view())); });
-    if (found.ok()) {
-      entries[i].setConfirmed(found->get().getConfirmed());
-      entries[i].setBlockSeq(found->get().getBlockSeq());
-    } else if (found.status().code() != bus::ErrorCode::not_found) {
-      return chain_error(found.status(), "chain.transaction");
-    }
-  }
   return bus::Status();
 }
 

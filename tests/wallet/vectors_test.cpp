@@ -69,7 +69,6 @@ TEST_CASE("test5-bip44.wlt entries are the keys at their BIP44 paths") {
   CHECK(wallet->entries()[0].address.to_base58() == "9BSEAEE3XGtQ2X43BCT2XCYgheGLQQigEG");
   CHECK(wallet->entries()[6].chain == 1);
   CHECK(wallet->verify_seed(ctx).ok());
-  CHECK(wallet->generate_addresses(ctx, 1).error() == WalletError::not_supported);
   CHECK(wallet->lock("pwd").error() == WalletError::not_supported);
   // Written back, the accounts are unchanged.
   auto again = Wallet::parse(ctx, wallet->serialize());

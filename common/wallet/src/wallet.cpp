@@ -141,15 +141,15 @@ Result<cipher::SecretKey> Wallet::secret_key(const cipher::Address& address) con
 }
 
 Result<std::vector<cipher::Address>> Wallet::generate_addresses(const cipher::Secp256k1& ctx, std::size_t n) {
-  if (type_ != WalletType::deterministic) {
-    return WalletFault{WalletError::not_supported,
-                       std::string(wallet_type_name(type_)) + " wallets do not generate addresses here"};
+  if (type_ == WalletType::collection) {
+    return WalletFault{WalletError::not_supported, "collection wallets do not generate addresses"};
   }
-  if (encrypted_) return WalletFault{WalletError::wallet_locked, "the wallet is encrypted; unlock it to add addresses"};
   if (n > k_max_generate) {
     return WalletFault{WalletError::invalid_argument, "at most " + std::to_string(k_max_generate) +
                                                           " addresses per call, asked for " + std::to_string(n)};
   }
+  if (type_ == WalletType::bip44) return generate_bip44(ctx, n);
+  if (encrypted_) return WalletFault{WalletError::wallet_locked, "the wallet is encrypted; unlock it to add addresses"};
   if (n == 0) return std::vector<cipher::Address>{};
   if (!seed_ || seed_->empty()) return WalletFault{WalletError::invalid_seed, "the wallet has no seed"};
 

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "skymesh/cipher/bip32.hpp"
 #include "skymesh/cipher/keys.hpp"
 #include "skymesh/wallet/wallet.hpp"
 #include "wallet_internal.hpp"
@@ -155,6 +156,10 @@ Result<Wallet> Wallet::parse(const cipher::Secp256k1& ctx, std::string_view text
     return field_error("meta.lastSeed", "missing in an unencrypted deterministic wallet");
   }
 
+  if (const Json* flat = w.document_.find("entries");
+      w.type_ == WalletType::bip44 && flat != nullptr && flat->is_array() && !flat->as_array().empty()) {
+    return field_error("entries", "a bip44 wallet keeps its entries under accounts[].chains[] (Skycoin 0.4 layout)");
+  }
   auto decoded = w.type_ == WalletType::bip44 ? w.decode_bip44_accounts(ctx) : w.decode_entries(ctx);
   if (!decoded) return decoded.fault();
 
@@ -217,6 +222,13 @@ Result<void> Wallet::decode_bip44_accounts(const cipher::Secp256k1& ctx) {
       if (!chain_name) return chain_name.fault();
       const std::string name = chain_name->value_or("");
       if (name != "external" && name != "change") return field_error(cw + ".chain", "must be external or change");
+      // The chain's extended public key derives every entry of the chain, so addresses are checked (and new
+      // ones derived) without any secret, as Skycoin's bip44Chain.newAddresses does.
+      auto xpub_text = string_member(chain, "public_key", cw);
+      if (!xpub_text) return xpub_text.fault();
+      if (!xpub_text->has_value()) return field_error(cw + ".public_key", "missing");
+      auto xpub = cipher::ExtendedPublicKey::try_from_base58(ctx, **xpub_text);
+      if (!xpub) return field_error(cw + ".public_key", xpub.message());
       const Json* list = chain.find("entries");
       if (list == nullptr || list->is_null()) continue;
       if (!list->is_array()) return field_error(cw + ".entries", "must be an array");
@@ -225,7 +237,11 @@ Result<void> Wallet::decode_bip44_accounts(const cipher::Secp256k1& ctx) {
         Json extra = Json::object();
         auto raw = take_keys(list->as_array()[i], where, "address", "public", "secret", extra);
         if (!raw) return raw.fault();
+        if (encrypted_ && !raw->secret_key.empty()) {
+          return field_error(where + ".secret", "must be empty in an encrypted wallet");
+        }
         auto entry = decode_keys(ctx, raw.value(), where, "public", "secret");
+        sodium_memzero(raw->secret_key.data(), raw->secret_key.size());
         if (!entry) return entry.fault();
         const Json* child = extra.find("child_number");
         if (child == nullptr || child->kind() != Json::Kind::number ||
@@ -233,6 +249,15 @@ Result<void> Wallet::decode_bip44_accounts(const cipher::Secp256k1& ctx) {
                             entry->child_number)
                     .ec != std::errc()) {
           return field_error(where + ".child_number", "missing or not an unsigned integer");
+        }
+        auto derived = xpub->child(ctx, entry->child_number);
+        if (!derived || derived->public_key() != entry->public_key) {
+          return WalletFault{WalletError::entry_mismatch, where + ": " + raw->address + " is not child " +
+                                                              std::to_string(entry->child_number) +
+                                                              " of the chain's public key"};
+        }
+        if (find_entry(entry->address) != nullptr) {
+          return WalletFault{WalletError::duplicate_entry, where + ": " + raw->address + " appears twice"};
         }
         entry->account = account_index;
         entry->chain = name == "external" ? 0 : 1;

@@ -56,6 +56,9 @@ Result<void> Wallet::lock(std::string_view password, CryptoType type) {
 
 Result<Wallet> Wallet::unlock(const cipher::Secp256k1& ctx, std::string_view password) const {
   if (!encrypted_) return WalletFault{WalletError::not_encrypted, "the wallet is not encrypted"};
+  if (type_ == WalletType::bip44) {
+    return WalletFault{WalletError::not_supported, "bip44 wallets are read only here: their secrets are not opened"};
+  }
   if (password.empty()) return WalletFault{WalletError::missing_password, "a password is required to decrypt"};
   auto type = parse_crypto_type(meta_string("cryptoType"));
   if (!type) return type.fault();
@@ -104,7 +107,8 @@ Result<Wallet> Wallet::unlock(const cipher::Secp256k1& ctx, std::string_view pas
 
 Result<std::vector<cipher::Address>> Wallet::generate_addresses(const cipher::Secp256k1& ctx, std::size_t n,
                                                                 std::string_view password) {
-  if (!encrypted_) return generate_addresses(ctx, n);
+  // bip44 addresses come from the chain's public key: no secret is needed (nor made) while encrypted.
+  if (!encrypted_ || type_ == WalletType::bip44) return generate_addresses(ctx, n);
   auto type = parse_crypto_type(meta_string("cryptoType"));
   if (!type) return type.fault();
   const CryptoType relock = type.value() == CryptoType::sha256_xor ? CryptoType::scrypt_chacha20poly1305 : type.value();

@@ -42,13 +42,9 @@ Result<void> Wallet::verify_seed(const cipher::Secp256k1& ctx) const {
 }
 
 Result<void> Wallet::verify_bip44(const cipher::Secp256k1& ctx) const {
-  uint32_t coin = 8000;  // Skycoin's registered BIP44 coin type
-  if (const std::string text = meta_string("bip44Coin"); !text.empty()) {
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), coin);
-    if (ec != std::errc() || end != text.data() + text.size() || coin >= cipher::k_first_hardened_child) {
-      return WalletFault{WalletError::malformed_field, "meta.bip44Coin is not a coin number"};
-    }
-  }
+  auto coin_type = bip44_coin();
+  if (!coin_type) return coin_type.fault();
+  const uint32_t coin = coin_type.value();
   const cipher::SecretBytes seed = mnemonic_to_seed(
       detail::as_text(*seed_), seed_passphrase_ ? detail::as_text(*seed_passphrase_) : std::string_view());
   auto master = cipher::ExtendedPrivateKey::master(ctx, seed.view());

@@ -1,5 +1,5 @@
 // A Skycoin wallet file in memory: meta (a map of strings; unknown keys are kept and written back) and the
-// address entries, for the "deterministic" and "collection" types, and "bip44" for reading. Secrets (seed,
+// address entries, for the "deterministic" and "collection" types, and "bip44" read only (see below). Secrets (seed,
 // lastSeed, seedPassphrase, secret keys) live only in memory that is wiped, and, once the wallet is locked,
 // only inside meta.secrets (see encryption.hpp). Files are read and written by wallet_file.hpp.
 //
@@ -95,14 +95,16 @@ class Wallet {
   Result<std::string> last_seed() const;
   Result<cipher::SecretKey> secret_key(const cipher::Address& address) const;
 
-  // Appends n addresses of a deterministic wallet and moves meta.lastSeed on. Errors: wallet_locked,
-  // not_supported (other types), invalid_argument (n > k_max_generate), malformed_field (meta.lastSeed is
-  // not hex), invalid_seed.
+  // Appends n addresses of a deterministic wallet and moves meta.lastSeed on. A bip44 wallet appends to account
+  // 0's external chain, from the chain's extended public key, encrypted or not; the secret keys too (from the
+  // seed) when not encrypted. Errors: wallet_locked (deterministic, encrypted), not_supported (collection; a
+  // bip44 wallet without account 0's external chain), invalid_argument (n > k_max_generate), malformed_field
+  // (meta.lastSeed is not hex), invalid_seed, entry_mismatch (the bip44 seed does not derive the chain's key).
   Result<std::vector<cipher::Address>> generate_addresses(const cipher::Secp256k1& ctx, std::size_t n);
   // The same for an encrypted wallet (Skycoin's guarded update): unlock with password, generate, lock again
   // with the same crypto type (sha256-xor wallets are re-encrypted with scrypt-chacha20poly1305). On any error
-  // the wallet is unchanged. An unencrypted wallet ignores the password. Errors: those of unlock(), lock()
-  // and generate_addresses().
+  // the wallet is unchanged. An unencrypted wallet, and a bip44 one, ignore the password. Errors: those of
+  // unlock(), lock() and generate_addresses().
   Result<std::vector<cipher::Address>> generate_addresses(const cipher::Secp256k1& ctx, std::size_t n,
                                                           std::string_view password);
   // Adds a key to a collection wallet. Errors: wallet_locked, not_supported, duplicate_entry.
@@ -116,7 +118,8 @@ class Wallet {
   // not_supported (bip44 wallets are read only), unsupported_crypto_type (sha256-xor).
   Result<void> lock(std::string_view password, CryptoType type = CryptoType::scrypt_chacha20poly1305);
   // A decrypted copy (this wallet stays locked, as Skycoin's Unlock). Errors: not_encrypted, missing_password,
-  // wrong_password, malformed_field "meta.secrets" (a secret missing or not hex), entry_mismatch.
+  // wrong_password, malformed_field "meta.secrets" (a secret missing or not hex), entry_mismatch, not_supported
+  // (bip44: its account keys are not opened here).
   Result<Wallet> unlock(const cipher::Secp256k1& ctx, std::string_view password) const;
 
   // Sets a meta key the library does not manage itself (label and any key of the caller's). Errors:
@@ -132,6 +135,8 @@ class Wallet {
   Result<void> decode_bip44_accounts(const cipher::Secp256k1& ctx);
   Result<void> check_entry_secret(const cipher::Secp256k1& ctx, const Entry& entry, const std::string& where) const;
   Result<void> verify_bip44(const cipher::Secp256k1& ctx) const;
+  Result<uint32_t> bip44_coin() const;  // meta.bip44Coin, Skycoin's 8000 when absent
+  Result<std::vector<cipher::Address>> generate_bip44(const cipher::Secp256k1& ctx, std::size_t n);
 
   WalletType type_ = WalletType::deterministic;
   bool encrypted_ = false;
