@@ -203,7 +203,7 @@ TEST_CASE("a killed serverlet is declared dead on the diagnostics feed; stop and
     auto stopped = admin.call<proto::ControlRequest, proto::ControlReply>(
         "admin.stop", [&](proto::ControlRequest::Builder request) { request.setInstance(b_name); });
     REQUIRE(stopped.ok());
-    CHECK(b->wait_exit() == 0);
+    CHECK(b->finish() == 0);
     REQUIRE(eventually(admin, "echo", [](auto reply) { return count_health(reply, proto::Health::GONE) == 1; }));
 
     auto drained = admin.call<proto::ControlRequest, proto::ControlReply>(
@@ -214,7 +214,7 @@ TEST_CASE("a killed serverlet is declared dead on the diagnostics feed; stop and
         "admin.resolve", [](proto::ResolveRequest::Builder request) { request.setName("echo"); });
     REQUIRE(resolved.ok());
     CHECK(resolved->get().getEndpoints().size() == 0);  // a draining instance is offered to no caller
-    CHECK(c->wait_exit() == 0);
+    CHECK(c->finish() == 0);
 
     auto unknown = admin.call<proto::ControlRequest, proto::ControlReply>(
         "admin.stop", [&](proto::ControlRequest::Builder request) { request.setInstance(a_name); });

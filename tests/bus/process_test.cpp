@@ -125,23 +125,23 @@ TEST_CASE("CurveZMQ admits a listed client key and refuses an unlisted one") {
 
 TEST_CASE("a serverlet refuses a non-loopback listen without keys unless told --insecure") {
   ChildProcess refused("skymesh-echo", {"--listen", "tcp://0.0.0.0:0", "--log-level", "error"}, 0);
-  CHECK(refused.wait_exit() == 1);
+  CHECK(refused.finish() == 1);
   ChildProcess allowed("skymesh-echo", {"--listen", "tcp://0.0.0.0:0", "--insecure", "--log-level", "error"});
   CHECK(!allowed.endpoint().empty());
 }
 
 TEST_CASE("a serverlet given a flag without its value or an unknown flag says why and does not start") {
   ChildProcess missing("skymesh-echo", {"--listen"}, 0);
-  CHECK(missing.wait_exit() == 2);
+  CHECK(missing.finish() == 2);
   ChildProcess unknown("skymesh-echo", {"--colour", "blue"}, 0);
-  CHECK(unknown.wait_exit() == 2);
+  CHECK(unknown.finish() == 2);
 }
 
 TEST_CASE("a serverlet given a malformed key file says why and does not start") {
   const auto dir = temp_dir("badkey");
   { std::ofstream(dir / "bad.key") << "secret = not-a-key\n"; }
   ChildProcess server("skymesh-echo", {"--key", (dir / "bad.key").string()}, 0);
-  CHECK(server.wait_exit() == 2);
+  CHECK(server.finish() == 2);
   std::filesystem::remove_all(dir);
 }
 

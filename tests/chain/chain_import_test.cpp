@@ -8,13 +8,13 @@
 #include <catch2/catch.hpp>
 
 #include "chain_store.hpp"
-#include "spawned.hpp"
+#include "child_process.hpp"
 #include "synthetic_chain.hpp"
 #include "temp_dir.hpp"
 #include "vectors.hpp"
 
 using namespace skymesh;
-using test::Spawned;
+using test::Command;
 
 namespace {
 
@@ -35,7 +35,7 @@ std::set<std::string> unspent_ids(const std::vector<coin::UxOut>& outputs) {
 TEST_CASE("skymesh-chain --import of mainnet 0-180 prints the head seq and hash") {
   SKYMESH_REQUIRE_VECTORS(vectors);
   test::TempDir data("chain-import");
-  Spawned import("skymesh-chain",
+  Command import("skymesh-chain",
                  {"--data", data.path().string(), "--import", (vectors / "chain" / "blocks-all.golden").string()});
   const int code = import.finish();
   INFO(import.output());
@@ -46,7 +46,7 @@ TEST_CASE("skymesh-chain --import of mainnet 0-180 prints the head seq and hash"
   const std::string head_hash = golden["blocks"].as_array().back()["header"]["block_hash"].as_string();
   CHECK(import.output().find("head 180 " + head_hash + "\n") != std::string::npos);
 
-  Spawned again("skymesh-chain",
+  Command again("skymesh-chain",
                 {"--data", data.path().string(), "--import", (vectors / "chain" / "blocks-all.golden").string()});
   REQUIRE(again.finish() == 0);
   CHECK(again.output().find("imported 0 skipped 181\n") != std::string::npos);
@@ -66,18 +66,18 @@ TEST_CASE("skymesh-chain --import stops at a broken block, naming it and the rul
   test::TempDir data("chain-import-bad");
   write_file(data.path() / "net.toml", network.toml());
   write_file(data.path() / "blocks.json", test::to_api_json(blocks));
-  Spawned import("skymesh-chain", {"--data", data.path().string(), "--genesis", (data.path() / "net.toml").string(),
+  Command import("skymesh-chain", {"--data", data.path().string(), "--genesis", (data.path() / "net.toml").string(),
                                    "--import", (data.path() / "blocks.json").string()});
   CHECK(import.finish() == 1);
   INFO(import.output());
   CHECK(import.output().find("error: block 3 (" + coin::block_hash(blocks[3].header).hex() +
                              "): 41 signature_not_owner") != std::string::npos);
 
-  Spawned no_file("skymesh-chain", {"--data", data.path().string(), "--import", (data.path() / "none").string()});
+  Command no_file("skymesh-chain", {"--data", data.path().string(), "--import", (data.path() / "none").string()});
   CHECK(no_file.finish() == 1);
   CHECK(no_file.output().find("error: cannot read") != std::string::npos);
   write_file(data.path() / "cut.json", test::to_api_json(blocks).substr(0, 700));
-  Spawned cut("skymesh-chain", {"--data", data.path().string(), "--import", (data.path() / "cut.json").string()});
+  Command cut("skymesh-chain", {"--data", data.path().string(), "--import", (data.path() / "cut.json").string()});
   CHECK(cut.finish() == 1);
   CHECK(cut.output().find("error: blocks file is not JSON") != std::string::npos);
 }
@@ -96,18 +96,18 @@ TEST_CASE("a kill -9 in the middle of a long import, then a restart, gives the s
                                     "--import",  (work.path() / "blocks.json").string()};
   };
   {
-    Spawned whole("skymesh-chain", import_args("whole"));
+    Command whole("skymesh-chain", import_args("whole"));
     INFO(whole.output());
     REQUIRE(whole.finish() == 0);
   }
   {
-    Spawned interrupted("skymesh-chain", import_args("killed"));
+    Command interrupted("skymesh-chain", import_args("killed"));
     // Wait for proof of progress, then kill without warning in the middle of the writes.
     std::optional<std::string> line;
     while ((line = interrupted.line()) && line->rfind("progress 200", 0) != 0) {
     }
     REQUIRE(line);
-    interrupted.kill9();
+    interrupted.kill(SIGKILL);
   }
   {
     // The killed store opens in a consistent state: a head somewhere in the chain, equal to the original block.
@@ -117,7 +117,7 @@ TEST_CASE("a kill -9 in the middle of a long import, then a restart, gives the s
     CHECK(store->head()->seq < count - 1);
     CHECK(*store->head() == blocks[store->head()->seq].header);
   }
-  Spawned resumed("skymesh-chain", import_args("killed"));
+  Command resumed("skymesh-chain", import_args("killed"));
   REQUIRE(resumed.finish() == 0);
   CHECK(resumed.output().find("head " + std::to_string(count - 1) + " ") != std::string::npos);
 

@@ -11,9 +11,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "../bus/child_process.hpp"
 #include "../bus/test_options.hpp"
 #include "chain_fixture.hpp"
+#include "child_process.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/proto/chain.capnp.h"
 #include "temp_dir.hpp"
@@ -472,14 +472,14 @@ TEST_CASE("a block-making key that is not the network's, or a network file that 
   }
   ChildProcess wrong_key("skymesh-chain", files.args("a", true));
   CHECK(wrong_key.endpoint().empty());
-  CHECK(wrong_key.wait_exit() != 0);
+  CHECK(wrong_key.finish() != 0);
   {
     std::ofstream net(files.dir.path() / "net.toml");
     net << "genesis_address_str = 12\n";
   }
   ChildProcess bad_network("skymesh-chain", files.args("b", false));
   CHECK(bad_network.endpoint().empty());
-  CHECK(bad_network.wait_exit() != 0);
+  CHECK(bad_network.finish() != 0);
 }
 
 TEST_CASE("with --block-interval the block maker turns its pool into a block by itself") {

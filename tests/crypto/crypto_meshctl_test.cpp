@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "../bus/child_process.hpp"
 #include "../tools/meshctl_runner.hpp"
+#include "child_process.hpp"
 #include "crypto_facts.hpp"
 
 using skymesh::test::ChildProcess;

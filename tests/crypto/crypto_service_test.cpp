@@ -11,8 +11,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "../bus/child_process.hpp"
 #include "../bus/test_options.hpp"
+#include "child_process.hpp"
 #include "crypto_facts.hpp"
 #include "crypto_service.hpp"
 #include "fields.hpp"

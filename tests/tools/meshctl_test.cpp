@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "../bus/child_process.hpp"
+#include "child_process.hpp"
 #include "meshctl_runner.hpp"
 
 using skymesh::test::ChildProcess;

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "../bus/child_process.hpp"
 #include "../bus/test_options.hpp"
+#include "child_process.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/cipher/cipher.hpp"
 #include "skymesh/coin/coin.hpp"

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "../bus/child_process.hpp"
 #include "../tools/meshctl_runner.hpp"
+#include "child_process.hpp"
 #include "wallet_test_support.hpp"
 
 using skymesh::test::ChildProcess;
