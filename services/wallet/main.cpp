@@ -1,5 +1,6 @@
 // skymesh-wallet: Skycoin wallets over the bus (docs/wallet.md, "The wallet serverlet").
-//   skymesh-wallet --data DIR [--chain ENDPOINT] [--chain-key Z85|FILE] [--workers N] [--listen tcp://127.0.0.1:7003]
+//   skymesh-wallet --data DIR [--chain ENDPOINT|registry+tcp://ADMIN/chain] [--chain-key Z85|FILE] [--workers N]
+//   [--listen tcp://127.0.0.1:7003]
 #include <charconv>
 #include <filesystem>
 #include <memory>
@@ -27,8 +28,12 @@ int main(int argc, char** argv) {
   using namespace skymesh;
   const bus::ServerletSpec spec{"wallet",
                                 "Skycoin wallets: files, addresses, encryption, and payments through the chain",
-                                {{"chain", "the chain serverlet's endpoint (balance, outputs, send, history)"},
-                                 {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file)"},
+                                {{"chain",
+                                  "the chain serverlet's endpoint (balance, outputs, send, history), or "
+                                  "registry+tcp://ADMIN:PORT/chain"},
+                                 {"chain-key",
+                                  "the chain serverlet's CurveZMQ public key (Z85, or a key file); the "
+                                  "registry's with a registry+tcp:// endpoint"},
                                  {"workers", "threads for scrypt and signing (default 1; each scrypt takes 1 GiB)"}}};
   // The secp256k1 context and the worker pool outlive the node run_serverlet makes.
   const cipher::Secp256k1 ctx;

@@ -2,7 +2,8 @@
 # The whole mesh on this machine without Docker, checked the way scripts/test-docker checks the containers:
 # `skymesh up` with admin, echo, three crypto replicas, chain and wallet (CurveZMQ keys, the admin registry);
 # queries with meshctl and through admin's HTTP port; calls through registry+tcp:// spread over the replicas and
-# all answered while one replica is killed; coins sent between two wallets; the chain killed (the supervisor
+# all answered while one replica is killed; coins sent between two wallets (the wallet finds the chain through
+# the registry too); the chain killed (the supervisor
 # restarts it) and the whole mesh taken down and up again, with the blocks and balances intact; `skymesh down`.
 # Last line `N passed, N failed`.
 #   tests/e2e/local_mesh_test.sh BIN_DIR     (ctest runs it as local_mesh_test with BIN_DIR = build/bin)
@@ -111,7 +112,8 @@ flags = ["--block-interval", "1"]
 [[serverlet]]
 name = "wallet"
 listen = "tcp://127.0.0.1:$wallet_port"
-flags = ["--chain", "tcp://127.0.0.1:$chain_port", "--chain-key", "{var}/keys/chain.pub"]
+# The chain found through the registry, as in docker-compose: the key given is the registry's.
+flags = ["--chain", "registry+tcp://127.0.0.1:$admin_port/chain", "--chain-key", "{var}/keys/admin.pub"]
 
 [genesis]
 generate = true
