@@ -14,7 +14,9 @@ for tool in curl "$bin/skymesh" "$bin/meshctl"; do
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/skymesh-local-mesh.XXXXXX")
 var=$work/var
-base=$((27000 + RANDOM % 2000 * 10))  # ten ports from here: admin, http, echo, crypto x3, chain, wallet
+# Ten ports from here (admin, http, echo, crypto x3, chain, wallet), below Linux's ephemeral range (32768-):
+# a killed serverlet's port must not be taken meanwhile as the source port of some connection.
+base=$((20000 + RANDOM % 1200 * 10))
 admin_port=$base http_port=$((base + 1)) echo_port=$((base + 2)) chain_port=$((base + 6)) wallet_port=$((base + 7))
 
 passed=0
@@ -77,6 +79,8 @@ curve = true
 [supervisor]
 backoff_initial_ms = 200
 start_timeout_ms = 60000
+log_max_bytes = 1024   # the smallest allowed: the logs rotate during the test
+log_keep = 2
 
 [[serverlet]]
 name = "admin"
@@ -186,6 +190,8 @@ chain_pid=$(pid_of chain)
 check "kill -9 the chain (pid $chain_pid)" kill -9 "$chain_pid"
 check_output "restarted by the supervisor: the same head" "\"headHash\":\"$head\"" \
   api_until chain/chain.status '{}' "\"headHash\":\"$head\""
+check "logs rotated: log/skymesh.log.1 exists, no copy past log_keep" \
+  bash -c "test -s '$var/log/skymesh.log.1' && ! ls '$var/log/'*.log.3 >/dev/null 2>&1"
 check "skymesh down" skymesh down
 no_serverlet_left() { ! pgrep -f -- "skymesh-[a-z]+ .*$var/" >/dev/null; }
 check "no serverlet left running" no_serverlet_left

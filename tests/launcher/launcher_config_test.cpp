@@ -8,6 +8,7 @@
 
 #include "keys.hpp"
 #include "launcher_harness.hpp"
+#include "log_rotation.hpp"
 #include "mesh_config.hpp"
 #include "report.hpp"
 #include "skymesh/bus/security.hpp"
@@ -70,6 +71,8 @@ TEST_CASE("deploy/mesh.toml runs admin, echo, crypto, chain and wallet with keys
   CHECK(policy.stable_after.count() == 60000);
   CHECK(policy.failing_exits == 5);
   CHECK(policy.failing_window.count() == 60000);
+  CHECK(policy.log_max_bytes == 10 * 1024 * 1024);
+  CHECK(policy.log_keep == 3);
 }
 
 TEST_CASE("an entry takes its program, data folder and curve from defaults unless it says otherwise") {
@@ -97,6 +100,8 @@ TEST_CASE("an entry takes its program, data folder and curve from defaults unles
   // Defaults of a file without [supervisor] are the documented ones.
   CHECK(config.policy.backoff_initial.count() == 500);
   CHECK(config.policy.stop_grace.count() == 5000);
+  CHECK(config.policy.log_max_bytes == 10 * 1024 * 1024);
+  CHECK(config.policy.log_keep == 3);
 }
 
 TEST_CASE("mesh.toml mistakes are refused with the file, the line and what is wrong") {
@@ -122,6 +127,8 @@ TEST_CASE("mesh.toml mistakes are refused with the file, the line and what is wr
         "mesh.toml:1: backoff_max_ms must not be below backoff_initial_ms");
   CHECK(refused("[supervisor]\nfailing_exits = 0\n" + std::string(k_echo)) ==
         "mesh.toml:2: `failing_exits` in [supervisor] must be an integer from 1 to 1000");
+  CHECK(refused("[supervisor]\nlog_max_bytes = 100\n" + std::string(k_echo)) ==
+        "mesh.toml:2: `log_max_bytes` in [supervisor] must be an integer >= 1024");
   CHECK(refused("[mesh]\nregistry = 7100\n" + std::string(k_echo)) ==
         "mesh.toml:2: `registry` in [mesh] must be a string");
   CHECK(refused("[serverlet]\nname = \"echo\"\n") ==
@@ -230,4 +237,39 @@ TEST_CASE("printed command lines quote what the shell would split or expand") {
   CHECK(shell_quote("it's") == "'it'\\''s'");
   CHECK(shell_quote("") == "''");
   CHECK(shell_quote("$HOME") == "'$HOME'");
+}
+
+TEST_CASE("a log past log_max_bytes is copied to .1, older copies shift, and an appending writer goes on") {
+  TempDir dir;
+  const std::filesystem::path log = dir.path() / "echo.log";
+  // The serverlet's side: a descriptor opened once with O_APPEND, as the supervisor hands it over.
+  FILE* writer = std::fopen(log.c_str(), "a");
+  REQUIRE(writer);
+  auto write_line = [writer](const std::string& text) {
+    std::fputs((text + "\n").c_str(), writer);
+    std::fflush(writer);
+  };
+  bool rotated = true;
+  write_line("small");
+  REQUIRE(rotate_if_larger(log, 1024, 2, rotated).ok());
+  CHECK_FALSE(rotated);
+  CHECK(file_text(log) == "small\n");
+
+  const std::string big(2000, 'a');
+  for (int round = 1; round <= 3; ++round) {
+    write_line(std::to_string(round) + big);
+    REQUIRE(rotate_if_larger(log, 1024, 2, rotated).ok());
+    CHECK(rotated);
+    CHECK(std::filesystem::file_size(log) == 0);
+    write_line("after " + std::to_string(round));
+    CHECK(file_text(log) == "after " + std::to_string(round) + "\n");  // at the top of the emptied log
+  }
+  std::fclose(writer);
+  // keep = 2: the last two rotations, newest first; the first one dropped.
+  CHECK(file_text(rotated_log(log, 1)).rfind("after 2\n3a", 0) == 0);
+  CHECK(file_text(rotated_log(log, 2)).rfind("after 1\n2a", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(rotated_log(log, 3)));
+  // A log that is not there is no error.
+  REQUIRE(rotate_if_larger(dir.path() / "none.log", 1024, 2, rotated).ok());
+  CHECK_FALSE(rotated);
 }

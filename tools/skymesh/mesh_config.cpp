@@ -39,6 +39,13 @@ class Reader {
     out = std::chrono::milliseconds(*value->as_integer() * scale);
     return Status();
   }
+  Status bytes(const std::string& key, int64_t& out) {
+    const toml::Value* value = take(key);
+    if (!value) return Status();
+    if (!value->as_integer() || *value->as_integer() < 1024) return wrong_type(key, *value, "an integer >= 1024");
+    out = *value->as_integer();
+    return Status();
+  }
   Status count(const std::string& key, int& out) {
     const toml::Value* value = take(key);
     if (!value) return Status();
@@ -118,6 +125,8 @@ Status read_policy(const std::string& source, const toml::Table& table, int line
   if (Status s = reader.milliseconds("failing_window_ms", 1, policy.failing_window); !s.ok()) return s;
   if (Status s = reader.milliseconds("start_timeout_ms", 1, policy.start_timeout); !s.ok()) return s;
   if (Status s = reader.milliseconds("stop_grace_ms", 1, policy.stop_grace); !s.ok()) return s;
+  if (Status s = reader.bytes("log_max_bytes", policy.log_max_bytes); !s.ok()) return s;
+  if (Status s = reader.count("log_keep", policy.log_keep); !s.ok()) return s;
   if (policy.backoff_max < policy.backoff_initial) {
     return reader.fail(line, "backoff_max_ms must not be below backoff_initial_ms");
   }

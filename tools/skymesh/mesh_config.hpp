@@ -21,6 +21,8 @@ struct SupervisorPolicy {
   std::chrono::milliseconds failing_window{60000};
   std::chrono::milliseconds start_timeout{30000};  // `up` stops waiting for a `listening` line after this
   std::chrono::milliseconds stop_grace{5000};      // SIGTERM, then SIGKILL after this
+  int64_t log_max_bytes = 10 * 1024 * 1024;        // a log under var/log past this is rotated (log_rotation.hpp)
+  int log_keep = 3;                                // rotated copies kept: NAME.log.1 .. NAME.log.N
 };
 
 // One [[serverlet]] entry.

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "local_network.hpp"
+#include "log_rotation.hpp"
 #include "process.hpp"
 
 namespace skymesh::launcher {
@@ -219,7 +220,34 @@ void Supervisor::reap(int64_t now) {
   }
 }
 
+void Supervisor::rotate_logs() {
+  const auto& policy = config_.policy;
+  const auto max_bytes = static_cast<uintmax_t>(policy.log_max_bytes);
+  for (Child& child : children_) {
+    // A starting serverlet's log is left alone until its `listening` line has been read from it.
+    if (child.skipped || (child.status.pid != 0 && !child.status.listening)) continue;
+    bool rotated = false;
+    if (bus::Status s = rotate_if_larger(var_.log(child.status.name), max_bytes, policy.log_keep, rotated); !s.ok()) {
+      logger_.warn("log_rotation_failed", {{"name", child.status.name}, {"error", s.to_string()}});
+    } else if (rotated) {
+      child.log_offset = 0;  // the current run's lines now start at the top of the emptied log
+      logger_.info("log_rotated", {{"name", child.status.name}, {"keep", std::to_string(policy.log_keep)}});
+    }
+  }
+  bool rotated = false;
+  if (bus::Status s = rotate_if_larger(var_.supervisor_log(), max_bytes, policy.log_keep, rotated); !s.ok()) {
+    logger_.warn("log_rotation_failed", {{"name", "skymesh"}, {"error", s.to_string()}});
+  } else if (rotated) {
+    logger_.info("log_rotated", {{"name", "skymesh"}, {"keep", std::to_string(policy.log_keep)}});
+  }
+}
+
 void Supervisor::tick(int64_t now) {
+  // Sizes are checked once a second: a serverlet's log may overshoot the limit by a second of output.
+  if (now - logs_checked_at_ >= 1000) {
+    logs_checked_at_ = now;
+    rotate_logs();
+  }
   for (Child& child : children_) {
     if (child.skipped) continue;
     if (child.status.pid == 0 && now >= child.next_start_at) start(child, now);

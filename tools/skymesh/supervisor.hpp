@@ -59,6 +59,8 @@ class Supervisor {
   void scan_listening(Child& child);
   void tick(int64_t now);
   void reap(int64_t now);
+  // Rotates the logs past [supervisor] log_max_bytes: each serverlet's and the supervisor's own.
+  void rotate_logs();
   // SIGTERM to the running serverlets of one wave (the registry's, or all others), SIGKILL after the grace.
   void stop_wave(bool registry);
   void stop_all();
@@ -74,6 +76,7 @@ class Supervisor {
   std::vector<Child> children_;
   int signal_fd_ = -1;
   int64_t began_at_ = 0;
+  int64_t logs_checked_at_ = 0;
   bool stopping_ = false;
   bool ready_ = false;
   bool dirty_ = true;
