@@ -30,7 +30,13 @@ uint64_t unix_now() {
 
 ChainService::ChainService(bus::Node& node, const cipher::Secp256k1& ctx, ChainStore& store, Network network,
                            std::optional<cipher::SecretKey> block_key)
-    : node_(node), ctx_(ctx), store_(store), network_(std::move(network)), block_key_(std::move(block_key)) {}
+    : node_(node),
+      ctx_(ctx),
+      store_(store),
+      network_(std::move(network)),
+      block_key_(std::move(block_key)),
+      pipeline_(ctx, store, workers_),
+      pool_(store) {}
 
 template <typename Req, typename Rep>
 void ChainService::serve(const std::string& name, Method<Req, Rep> method, StateClass state_class) {
@@ -69,6 +75,18 @@ bus::Status ChainService::attach(const std::filesystem::path& topics_dir) {
     auto genesis = accept_block(coin::make_genesis_block(network_.genesis), std::nullopt);
     if (!genesis) return bus::Status(ErrorCode::internal, "genesis block refused: " + describe_fault(genesis.fault()));
   }
+  try {
+    const PoolRestore restored = pool_.restore(ctx_, network_.soft, &workers_);
+    for (const auto& [id, why] : restored.dropped) {
+      node_.logger().info("chain_pool_dropped", {{"id", id.hex()}, {"reason", why}});
+    }
+    if (restored.kept > 0 || !restored.dropped.empty()) {
+      node_.logger().info("chain_pool_restored", {{"kept", std::to_string(restored.kept)},
+                                                  {"dropped", std::to_string(restored.dropped.size())}});
+    }
+  } catch (const StoreError& e) {
+    return bus::Status(ErrorCode::storage, e.what());
+  }
   constexpr StateClass pure = StateClass::INVARIANT_FUNCTIONAL;
   constexpr StateClass live = StateClass::PER_REQUEST;
   using namespace proto;
@@ -87,15 +105,14 @@ bus::Status ChainService::attach(const std::filesystem::path& topics_dir) {
 }
 
 coin::Result<coin::BlockEffect> ChainService::accept_block(const coin::Block& block,
-                                                           const std::optional<coin::Signature>& sig) {
+                                                           const std::optional<coin::Signature>& sig,
+                                                           const coin::RecoveredSigners* recovered) {
   std::optional<coin::Signature> signature = sig;
   if (!signature && block_key_) signature = coin::sign_block(ctx_, block, *block_key_).sig;
-  auto effect = store_.apply_block(ctx_, block, signature, network_.genesis);
+  auto effect = recovered != nullptr ? store_.apply_block(ctx_, block, signature, network_.genesis, recovered)
+                                     : pipeline_.apply(block, signature, network_.genesis);
   if (!effect) return effect;
-  std::vector<coin::Sha256> confirmed;
-  for (const coin::Transaction& tx : block.transactions) confirmed.push_back(coin::transaction_id(tx));
-  pool_.remove(confirmed);
-  pool_.prune(store_);
+  pool_.prune();  // the transactions the block confirmed go too: their inputs are spent now
   if (bus::Status published = publish_block(block.header.seq); !published.ok()) {
     // The block is stored; the log catches up at the next start (attach republishes what it lacks).
     node_.logger().warn("chain_publish_failed",
@@ -131,27 +148,36 @@ bus::Status ChainService::publish_block(uint64_t seq) {
 
 bus::Result<coin::Block> ChainService::make_block(uint64_t time) {
   if (!block_key_) return bus::Status(ErrorCode::failed_precondition, "this node does not hold the block-making key");
-  if (!store_.head()) return bus::Status(ErrorCode::failed_precondition, "the chain has no block yet");
-  const coin::BlockHeader head = *store_.head();
-  if (time == 0) time = std::max(unix_now(), head.time + 1);
-  // The pool's transactions, oldest first, while they fit (each passed the rules against this head when admitted
-  // or at the last prune).
-  std::vector<coin::Transaction> chosen;
-  uint64_t size = 0;
-  for (coin::Transaction& tx : pool_.transactions()) {
-    const uint64_t tx_size = coin::encoded_size(tx);
-    if (size + tx_size > network_.soft.max_block_size) continue;
-    size += tx_size;
-    chosen.push_back(std::move(tx));
+  // The signatures are recovered on the workers while this fiber waits; a block accepted meanwhile (another
+  // make_block) moves the head and prunes the pool, so the choice is made again.
+  for (int attempt = 0;; ++attempt) {
+    if (!store_.head()) return bus::Status(ErrorCode::failed_precondition, "the chain has no block yet");
+    const coin::BlockHeader head = *store_.head();
+    // The pool's transactions, oldest first, while they fit (each passed the rules against this head when
+    // admitted or at the last prune).
+    std::vector<coin::Transaction> chosen;
+    uint64_t size = 0;
+    for (coin::Transaction& tx : pool_.transactions()) {
+      const uint64_t tx_size = coin::encoded_size(tx);
+      if (size + tx_size > network_.soft.max_block_size) continue;
+      size += tx_size;
+      chosen.push_back(std::move(tx));
+    }
+    if (chosen.empty()) return bus::Status(ErrorCode::failed_precondition, "68 no_transactions: the pool is empty");
+    const coin::RecoveredSigners signers = workers_.recover(ctx_, chosen);
+    if (!store_.head() || coin::block_hash(*store_.head()) != coin::block_hash(head)) {
+      if (attempt < 3) continue;
+      return bus::Status(ErrorCode::unavailable, "blocks kept arriving while this one was being made");
+    }
+    const uint64_t block_time = time != 0 ? time : std::max(unix_now(), head.time + 1);
+    auto snapshot = store_.snapshot();
+    auto made = coin::make_block(ctx_, *snapshot, head, std::move(chosen), block_time, network_.soft, &signers);
+    snapshot.reset();
+    if (!made) return refused(made.fault());
+    auto accepted = accept_block(made.value(), std::nullopt, &signers);
+    if (!accepted) return refused(accepted.fault());
+    return std::move(made).value();
   }
-  if (chosen.empty()) return bus::Status(ErrorCode::failed_precondition, "68 no_transactions: the pool is empty");
-  auto snapshot = store_.snapshot();
-  auto made = coin::make_block(ctx_, *snapshot, head, std::move(chosen), time, network_.soft);
-  snapshot.reset();
-  if (!made) return refused(made.fault());
-  auto accepted = accept_block(made.value(), std::nullopt);
-  if (!accepted) return refused(accepted.fault());
-  return std::move(made).value();
 }
 
 bus::Status ChainService::status(proto::ChainStatusRequest::Reader, proto::ChainStatusReply::Builder reply) {
@@ -287,7 +313,7 @@ bus::Status ChainService::balance(proto::ChainAddressesRequest::Reader request,
 bus::Status ChainService::inject(proto::ChainInjectRequest::Reader request, proto::ChainInjectReply::Builder reply) {
   if (request.getRaw().size() == 0)
     return bus::Status(ErrorCode::bad_request, "raw: the transaction's bytes are empty");
-  auto admitted = pool_.admit(ctx_, store_, network_.soft, view_of(request.getRaw()));
+  auto admitted = pool_.admit(ctx_, network_.soft, view_of(request.getRaw()), &workers_);
   if (auto* refusal = std::get_if<PoolRefusal>(&admitted)) {
     return bus::Status(refusal->form ? ErrorCode::bad_request : ErrorCode::failed_precondition, refusal->message);
   }

@@ -4,6 +4,8 @@
 // goes through accept_block, which writes it, publishes it and prunes the pool.
 //
 // Threading: handlers run in fibers on the node's reactor thread; the store, pool and log are used only there.
+// Signatures (of blocks, made blocks and injected transactions) are recovered on worker threads while the
+// calling fiber waits; every check against the store runs after that wait, on the state of that moment.
 // Storage failures (StoreError) are answered with the bus code `storage`.
 #pragma once
 
@@ -12,9 +14,11 @@
 #include <optional>
 #include <string>
 
+#include "block_pipeline.hpp"
 #include "chain_store.hpp"
 #include "network.hpp"
 #include "pool.hpp"
+#include "signature_workers.hpp"
 #include "skymesh/bus/node.hpp"
 #include "skymesh/proto/chain.capnp.h"
 
@@ -53,7 +57,10 @@ class ChainService {
   template <typename Req, typename Rep>
   void serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class);
 
-  coin::Result<coin::BlockEffect> accept_block(const coin::Block& block, const std::optional<coin::Signature>& sig);
+  // `recovered`: the block's signature owners when the caller has them already (make_block); otherwise the
+  // pipeline recovers them on the workers.
+  coin::Result<coin::BlockEffect> accept_block(const coin::Block& block, const std::optional<coin::Signature>& sig,
+                                               const coin::RecoveredSigners* recovered = nullptr);
   bus::Status publish_block(uint64_t seq);
 
   bus::Status status(proto::ChainStatusRequest::Reader request, proto::ChainStatusReply::Builder reply);
@@ -74,6 +81,8 @@ class ChainService {
   ChainStore& store_;
   Network network_;
   std::optional<cipher::SecretKey> block_key_;
+  SignatureWorkers workers_;  // signature recovery on every core, the reactor serving meanwhile
+  BlockPipeline pipeline_;
   Pool pool_;
 };
 

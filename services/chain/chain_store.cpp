@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -99,6 +100,7 @@ std::unique_ptr<ChainStore> ChainStore::open(const std::filesystem::path& dir) {
   open_db("object", 0, store->object_);
   open_db("meta", 0, store->meta_);
   open_db("history", MDB_DUPSORT, store->history_);
+  open_db("pool", 0, store->pool_);
   txn.commit();
   store->load_meta();
   store->build_history_index();
@@ -147,11 +149,24 @@ void ChainStore::load_meta() {
 
 coin::Result<coin::BlockEffect> ChainStore::apply_block(const cipher::Secp256k1& ctx, const coin::Block& block,
                                                         const std::optional<coin::Signature>& sig,
-                                                        const std::optional<coin::GenesisParams>& genesis) {
+                                                        const std::optional<coin::GenesisParams>& genesis,
+                                                        const coin::RecoveredSigners* recovered) {
   MdbTxn txn(env_, true);
   const WriteView view(*this, txn.get());
-  auto effect = coin::check_block(ctx, view, head_, block, genesis);
+  auto effect = coin::check_block(ctx, view, head_, block, genesis, recovered);
   if (!effect) return effect;  // the transaction aborts: nothing written
+  write_effect(txn, block, effect.value(), sig);
+  return effect;
+}
+
+void ChainStore::write_checked(const coin::Block& block, const coin::BlockEffect& effect,
+                               const std::optional<coin::Signature>& sig) {
+  MdbTxn txn(env_, true);
+  write_effect(txn, block, effect, sig);
+}
+
+void ChainStore::write_effect(MdbTxn& txn, const coin::Block& block, const coin::BlockEffect& effect,
+                              const std::optional<coin::Signature>& sig) {
   MDB_txn* t = txn.get();
   const uint64_t seq = block.header.seq;
   const SeqKey key = seq_key(seq);
@@ -162,11 +177,12 @@ coin::Result<coin::BlockEffect> ChainStore::apply_block(const cipher::Secp256k1&
   put(t, object_, id.view(), coin::encode(block), "put block object");
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const coin::Transaction& tx = block.transactions[i];
-    const coin::Sha256 txid = coin::transaction_id(tx);
+    const coin::Bytes encoded = coin::encode(tx);
+    const coin::Sha256 txid = cipher::sha256(encoded);
     put(t, tx_, txid.view(), tx_location_bytes(seq, static_cast<uint32_t>(i)), "put tx");
-    put(t, object_, txid.view(), coin::encode(tx), "put tx object");
+    put(t, object_, txid.view(), encoded, "put tx object");
   }
-  for (const coin::UxOut& ux : effect->spent) {
+  for (const coin::UxOut& ux : effect.spent) {
     const coin::Sha256 uxid = coin::ux_id(ux);
     MDB_val k = mdb_val(uxid.view());
     check_mdb(mdb_del(t, unspent_, &k, nullptr), "del unspent");
@@ -175,7 +191,7 @@ coin::Result<coin::BlockEffect> ChainStore::apply_block(const cipher::Secp256k1&
     MDB_val av = mdb_val(uxid.view());
     check_mdb(mdb_del(t, address_, &ak, &av), "del address");
   }
-  for (const coin::UxOut& ux : effect->created) {
+  for (const coin::UxOut& ux : effect.created) {
     const coin::Sha256 uxid = coin::ux_id(ux);
     const coin::Bytes encoded = coin::encode(ux);
     put(t, unspent_, uxid.view(), encoded, "put unspent");
@@ -183,16 +199,15 @@ coin::Result<coin::BlockEffect> ChainStore::apply_block(const cipher::Secp256k1&
     const auto address = ux.body.address.to_binary();
     put(t, address_, cipher::ByteView(address), uxid.view(), "put address");
   }
-  index_history(t, block, effect.value());
-  const uint64_t count = unspent_count_ + effect->created.size() - effect->spent.size();
+  index_history(t, block, effect);
+  const uint64_t count = unspent_count_ + effect.created.size() - effect.spent.size();
   put(t, meta_, cipher::as_bytes(k_head_key), key, "put head");
-  put(t, meta_, cipher::as_bytes(k_ux_hash_key), effect->ux_hash_after.view(), "put ux_hash");
+  put(t, meta_, cipher::as_bytes(k_ux_hash_key), effect.ux_hash_after.view(), "put ux_hash");
   put(t, meta_, cipher::as_bytes(k_unspent_count_key), seq_key(count), "put unspent_count");
   txn.commit();
   head_ = block.header;
-  ux_hash_ = effect->ux_hash_after;
+  ux_hash_ = effect.ux_hash_after;
   unspent_count_ = count;
-  return effect;
 }
 
 std::optional<coin::Sha256> ChainStore::block_hash_at(uint64_t seq) const {
@@ -287,6 +302,46 @@ std::unique_ptr<StoreSnapshot> ChainStore::snapshot() const {
   MDB_txn* txn = nullptr;
   check_mdb(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
   return std::unique_ptr<StoreSnapshot>(new StoreSnapshot(*this, txn));
+}
+
+void ChainStore::put_pool_transaction(const coin::Sha256& txid, uint64_t order, const coin::Transaction& tx) {
+  const SeqKey key = seq_key(order);
+  coin::Bytes value(key.begin(), key.end());
+  const coin::Bytes encoded = coin::encode(tx);
+  value.insert(value.end(), encoded.begin(), encoded.end());
+  MdbTxn txn(env_, true);
+  put(txn.get(), pool_, txid.view(), value, "put pool");
+  txn.commit();
+}
+
+void ChainStore::remove_pool_transactions(const std::vector<coin::Sha256>& ids) {
+  if (ids.empty()) return;
+  MdbTxn txn(env_, true);
+  for (const coin::Sha256& id : ids) {
+    MDB_val k = mdb_val(id.view());
+    const int rc = mdb_del(txn.get(), pool_, &k, nullptr);
+    if (rc != MDB_NOTFOUND) check_mdb(rc, "del pool");
+  }
+  txn.commit();
+}
+
+std::vector<PooledTransaction> ChainStore::pool_transactions() const {
+  MdbTxn txn(env_, false);
+  MdbCursor cursor(txn.get(), pool_);
+  MDB_val k, v;
+  std::vector<PooledTransaction> out;
+  int rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST);
+  while (rc == MDB_SUCCESS) {
+    const cipher::ByteView value = bytes_of(v);
+    if (value.size() < 8) throw StoreError("chain store: a pool entry is shorter than its order");
+    out.push_back({coin::Sha256::from_bytes(bytes_of(k)), read_seq(value.first(8)),
+                   decode_or_throw(coin::decode_transaction(value.subspan(8)), "pool transaction")});
+    rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT);
+  }
+  if (rc != MDB_NOTFOUND) check_mdb(rc, "mdb_cursor_get pool");
+  std::sort(out.begin(), out.end(),
+            [](const PooledTransaction& a, const PooledTransaction& b) { return a.order < b.order; });
+  return out;
 }
 
 }  // namespace skymesh::chain

@@ -9,6 +9,9 @@
 //   object      SHA-256 -> encoding: a block id -> encode(Block), a transaction id -> encode(Transaction), an
 //               output id -> encode(UxOut) (kept after the output is spent)
 //   meta        "head" -> seq, "ux_hash" -> 32 bytes, "unspent_count" -> u64
+//   pool        transaction id -> order (u64 big-endian) || encode(Transaction): the unconfirmed pool's copy,
+//               written (synced) before an admission is answered; it may hold transactions a block confirmed
+//               since (a crash between the two writes): the pool re-checks every one at start
 // Each block is written in ONE LMDB write transaction with the new head, so a crash at any instant leaves the
 // previous consistent state. Not thread-safe: one owner (the reactor thread); MDB_NOTLS so a read snapshot may
 // live in a fiber.
@@ -26,6 +29,12 @@
 #include "skymesh/coin/coin.hpp"
 
 namespace skymesh::chain {
+
+struct PooledTransaction {
+  coin::Sha256 id;     // the key it is stored under
+  uint64_t order = 0;  // admission order: lower is older
+  coin::Transaction tx;
+};
 
 struct TxLocation {
   uint64_t block_seq = 0;
@@ -69,9 +78,19 @@ class ChainStore {
   // block, its transactions, objects, the unspent changes and the new head in one write transaction. A broken
   // rule is returned and nothing is written. `sig` (the block-maker's signature) is stored when given; its
   // verification is the caller's. Throws StoreError when LMDB fails (then nothing is written either).
+  // `recovered`: signature owners recovered beforehand (BlockPipeline does it on every core); the rules recover
+  // whatever it lacks themselves.
   coin::Result<coin::BlockEffect> apply_block(const cipher::Secp256k1& ctx, const coin::Block& block,
                                               const std::optional<coin::Signature>& sig,
-                                              const std::optional<coin::GenesisParams>& genesis);
+                                              const std::optional<coin::GenesisParams>& genesis,
+                                              const coin::RecoveredSigners* recovered = nullptr);
+
+  // Writes a block checked elsewhere (BlockPipeline::submit checks it against a read snapshot with the block
+  // before it laid over) in one synced write transaction and moves the head. Precondition: `effect` is
+  // check_block's for this block against exactly the stored state. May run on another thread than the one that
+  // checked it, while that one only reads through its own snapshot; never beside any other use of the store.
+  void write_checked(const coin::Block& block, const coin::BlockEffect& effect,
+                     const std::optional<coin::Signature>& sig);
 
   std::optional<coin::Block> block_by_seq(uint64_t seq) const;
   std::optional<coin::Block> block_by_hash(const coin::Sha256& id) const;
@@ -92,6 +111,12 @@ class ChainStore {
 
   std::unique_ptr<StoreSnapshot> snapshot() const;
 
+  // The unconfirmed pool's copy. Each change is one synced write transaction; removing an absent id is no error.
+  void put_pool_transaction(const coin::Sha256& txid, uint64_t order, const coin::Transaction& tx);
+  void remove_pool_transactions(const std::vector<coin::Sha256>& ids);
+  // Every stored pool transaction, oldest first.
+  std::vector<PooledTransaction> pool_transactions() const;
+
  private:
   friend class StoreSnapshot;
   friend class WriteView;
@@ -104,11 +129,14 @@ class ChainStore {
   void index_history(MDB_txn* txn, const coin::Block& block, const coin::BlockEffect& effect) const;
   // Fills `history` from the stored blocks once, for a store written before the index existed.
   void build_history_index();
+  // Writes block and effect in txn, commits it, moves the head.
+  void write_effect(MdbTxn& txn, const coin::Block& block, const coin::BlockEffect& effect,
+                    const std::optional<coin::Signature>& sig);
 
   int lock_fd_ = -1;
   MDB_env* env_ = nullptr;
   MDB_dbi block_hash_ = 0, block_seq_ = 0, block_sig_ = 0, tx_ = 0, unspent_ = 0, address_ = 0, object_ = 0, meta_ = 0,
-          history_ = 0;
+          history_ = 0, pool_ = 0;
   std::optional<coin::BlockHeader> head_;
   coin::Sha256 ux_hash_;
   uint64_t unspent_count_ = 0;

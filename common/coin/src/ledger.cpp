@@ -63,7 +63,7 @@ Result<std::vector<UxOut>> find_inputs(const UnspentLookup& unspent, const Trans
 
 Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLookup& unspent,
                                 const std::optional<BlockHeader>& head, const Block& block,
-                                const std::optional<GenesisParams>& genesis) {
+                                const std::optional<GenesisParams>& genesis, const RecoveredSigners* recovered) {
   if (!head) return check_genesis(unspent, block, genesis);
   if (Check header = check_block_header(*head, block); !header) return header.fault();
   if (block.transactions.empty()) return CoinFault{CoinError::no_transactions, "block has no transactions"};
@@ -74,7 +74,7 @@ Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLooku
     const Transaction& tx = block.transactions[i];
     auto spent = find_inputs(unspent, tx);
     if (!spent) return in_transaction(i, tx, spent.fault());
-    if (Check hard = check_transaction_hard(ctx, tx, *head, spent.value(), TxContext::in_block); !hard) {
+    if (Check hard = check_transaction_hard(ctx, tx, *head, spent.value(), TxContext::in_block, recovered); !hard) {
       return in_transaction(i, tx, hard.fault());
     }
     for (UxOut& ux : create_unspents(block.header, tx)) {
@@ -116,10 +116,11 @@ Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLooku
 }
 
 Result<uint64_t> check_pool_transaction(const cipher::Secp256k1& ctx, const UnspentLookup& unspent,
-                                        const BlockHeader& head, const Transaction& tx, const SoftRules& rules) {
+                                        const BlockHeader& head, const Transaction& tx, const SoftRules& rules,
+                                        const RecoveredSigners* recovered) {
   auto spent = find_inputs(unspent, tx);
   if (!spent) return spent.fault();
-  if (Check hard = check_transaction_hard(ctx, tx, head, spent.value(), TxContext::single); !hard) {
+  if (Check hard = check_transaction_hard(ctx, tx, head, spent.value(), TxContext::single, recovered); !hard) {
     return hard.fault();
   }
   // The ids the outputs will have in the next block (Skycoin checks them with the head's header, which names a
@@ -135,8 +136,15 @@ Result<uint64_t> check_pool_transaction(const cipher::Secp256k1& ctx, const Unsp
 }
 
 Result<Block> make_block(const cipher::Secp256k1& ctx, const UnspentLookup& unspent, const BlockHeader& head,
-                         std::vector<Transaction> txs, uint64_t time, const SoftRules& rules) {
+                         std::vector<Transaction> txs, uint64_t time, const SoftRules& rules,
+                         const RecoveredSigners* recovered) {
   if (txs.empty()) return CoinFault{CoinError::no_transactions, "no transactions to make a block of"};
+  // The pool checks and the final check_block would each recover every signature: recover them once.
+  RecoveredSigners own;
+  if (recovered == nullptr) {
+    own = recover_signers(ctx, txs);
+    recovered = &own;
+  }
   if (time <= head.time) {
     return CoinFault{CoinError::block_time_not_increasing,
                      "time " + std::to_string(time) + " not after head time " + std::to_string(head.time)};
@@ -145,7 +153,7 @@ Result<Block> make_block(const cipher::Secp256k1& ctx, const UnspentLookup& unsp
   uint64_t size = 0;
   std::set<Sha256> spent_ids;
   for (std::size_t i = 0; i < txs.size(); ++i) {
-    auto fee = check_pool_transaction(ctx, unspent, head, txs[i], rules);
+    auto fee = check_pool_transaction(ctx, unspent, head, txs[i], rules, recovered);
     if (!fee) return in_transaction(i, txs[i], fee.fault());
     for (const Sha256& id : txs[i].inputs) {
       if (!spent_ids.insert(id).second) {
@@ -166,7 +174,9 @@ Result<Block> make_block(const cipher::Secp256k1& ctx, const UnspentLookup& unsp
   block.header.prev_hash = block_hash(head);
   block.header.body_hash = body_hash(block.transactions);
   block.header.ux_hash = unspent.ux_hash();
-  if (auto checked = check_block(ctx, unspent, head, block); !checked) return checked.fault();
+  if (auto checked = check_block(ctx, unspent, head, block, std::nullopt, recovered); !checked) {
+    return checked.fault();
+  }
   return block;
 }
 

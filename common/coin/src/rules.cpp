@@ -31,7 +31,8 @@ Result<uint64_t> sum_input_hours(std::span<const UxOut> spent, uint64_t head_tim
 
 }  // namespace
 
-Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx, const Transaction& tx) {
+Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx, const Transaction& tx,
+                                                    const RecoveredSigners* recovered) {
   if (tx.inputs.empty()) return fault(CoinError::no_inputs, "transaction has no inputs");
   if (tx.outputs.empty()) return fault(CoinError::no_outputs, "transaction has no outputs");
   if (tx.sigs.size() != tx.inputs.size()) {
@@ -70,11 +71,16 @@ Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx
   owners.reserve(tx.sigs.size());
   for (std::size_t i = 0; i < tx.sigs.size(); ++i) {
     const Sha256 digest = signed_digest(tx, i);
-    auto form = cipher::check_signature_form(tx.sigs[i]);
+    if (auto form = cipher::check_signature_form(tx.sigs[i]); !form) {
+      return fault(CoinError::invalid_signature, "signature " + std::to_string(i) + ": " + form.fault().to_string());
+    }
+    if (const Address* known = recovered != nullptr ? recovered->find(tx.sigs[i], digest) : nullptr) {
+      owners.push_back(*known);
+      continue;
+    }
     auto pub = cipher::recover_public_key(ctx, tx.sigs[i], digest);
-    if (!form || !pub) {
-      return fault(CoinError::invalid_signature,
-                   "signature " + std::to_string(i) + ": " + (!form ? form.fault() : pub.fault()).to_string());
+    if (!pub) {
+      return fault(CoinError::invalid_signature, "signature " + std::to_string(i) + ": " + pub.fault().to_string());
     }
     owners.push_back(Address::from_public_key(pub.value()));
   }
@@ -90,7 +96,7 @@ Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx
 }
 
 Check check_transaction_hard(const cipher::Secp256k1& ctx, const Transaction& tx, const BlockHeader& head,
-                             std::span<const UxOut> spent, TxContext context) {
+                             std::span<const UxOut> spent, TxContext context, const RecoveredSigners* recovered) {
   if (spent.size() != tx.inputs.size()) {
     return fault(CoinError::input_not_found, std::to_string(spent.size()) + " spent outputs given for " +
                                                  std::to_string(tx.inputs.size()) + " inputs");
@@ -101,7 +107,7 @@ Check check_transaction_hard(const cipher::Secp256k1& ctx, const Transaction& tx
       if (auto hours = coin_hours(ux, head.time); !hours) return hours.fault();
     }
   }
-  auto owners = check_transaction_form(ctx, tx);
+  auto owners = check_transaction_form(ctx, tx, recovered);
   if (!owners) return owners.fault();
   for (std::size_t i = 0; i < spent.size(); ++i) {
     if (ux_id(spent[i]) != tx.inputs[i]) {

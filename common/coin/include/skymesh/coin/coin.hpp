@@ -8,6 +8,7 @@
 #include "skymesh/coin/ledger.hpp"
 #include "skymesh/coin/params.hpp"
 #include "skymesh/coin/rules.hpp"
+#include "skymesh/coin/signers.hpp"
 #include "skymesh/coin/transaction.hpp"
 #include "skymesh/coin/unspent.hpp"
 #include "skymesh/coin/ux_out.hpp"

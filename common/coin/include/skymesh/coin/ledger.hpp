@@ -12,6 +12,7 @@
 #include "skymesh/coin/block.hpp"
 #include "skymesh/coin/params.hpp"
 #include "skymesh/coin/rules.hpp"
+#include "skymesh/coin/signers.hpp"
 #include "skymesh/coin/unspent.hpp"
 
 namespace skymesh::coin {
@@ -25,22 +26,26 @@ Result<std::vector<UxOut>> find_inputs(const UnspentLookup& unspent, const Trans
 // for each transaction input_not_found then check_transaction_hard(in_block) then output_collides_unspent and
 // duplicate_output_in_block, then double_spend_in_block, then ux_hash_mismatch. Every input is looked up in the
 // set as it was before the block, so spending an output of the same block is input_not_found, as in Skycoin.
-// Messages name the transaction index and id.
+// Messages name the transaction index and id. `recovered`: signature owners recovered beforehand (signers.hpp).
 Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLookup& unspent,
                                 const std::optional<BlockHeader>& head, const Block& block,
-                                const std::optional<GenesisParams>& genesis = std::nullopt);
+                                const std::optional<GenesisParams>& genesis = std::nullopt,
+                                const RecoveredSigners* recovered = nullptr);
 
 // A transaction offered to the pool: its inputs must be unspent, then hard rules as a single transaction, then
 // the soft rules. Returns the fee it burns.
 Result<uint64_t> check_pool_transaction(const cipher::Secp256k1& ctx, const UnspentLookup& unspent,
-                                        const BlockHeader& head, const Transaction& tx, const SoftRules& rules);
+                                        const BlockHeader& head, const Transaction& tx, const SoftRules& rules,
+                                        const RecoveredSigners* recovered = nullptr);
 
 // Makes the next block from txs, strictly: every transaction must pass check_pool_transaction, none may spend an
 // output another spends (double_spend_in_block), their sizes together at most rules.max_block_size
 // (block_too_large), time > head time. The header carries the fee sum and the set's current hash; the result is
 // checked with check_block before it is returned. (Choosing which pool transactions to include is the caller's.)
+// Each signature is recovered once (or not at all when `recovered` holds it), not once per check.
 Result<Block> make_block(const cipher::Secp256k1& ctx, const UnspentLookup& unspent, const BlockHeader& head,
-                         std::vector<Transaction> txs, uint64_t time, const SoftRules& rules);
+                         std::vector<Transaction> txs, uint64_t time, const SoftRules& rules,
+                         const RecoveredSigners* recovered = nullptr);
 
 // An in-memory chain state: head header and unspent set. Not thread-safe; one owner.
 class Ledger {

@@ -12,6 +12,7 @@
 #include "skymesh/cipher/secp256k1.hpp"
 #include "skymesh/coin/block.hpp"
 #include "skymesh/coin/params.hpp"
+#include "skymesh/coin/signers.hpp"
 #include "skymesh/coin/transaction.hpp"
 #include "skymesh/coin/ux_out.hpp"
 
@@ -24,8 +25,10 @@ enum class TxContext { in_block, single };
 // Well-formedness without the spent outputs (Skycoin's Transaction.Verify), in its order: no_inputs, no_outputs,
 // signature_count_mismatch, too_many_inputs, too_many_outputs, duplicate_input, invalid_type, length_mismatch,
 // duplicate_output, invalid_signature (form, or no key recovers), zero_coin_output, output_coins_overflow,
-// inner_hash_mismatch. On success returns the address each signature recovers to, one per input.
-Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx, const Transaction& tx);
+// inner_hash_mismatch. On success returns the address each signature recovers to, one per input. Owners found in
+// `recovered` (when given) are not recovered again.
+Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx, const Transaction& tx,
+                                                    const RecoveredSigners* recovered = nullptr);
 
 // Every hard rule given the outputs tx spends (spent[i] is the unspent output inputs[i] names; the caller found
 // them, so a missing one is input_not_found at the caller). head is the chain's head block header. Adds to the
@@ -33,7 +36,8 @@ Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx
 // input_coins_overflow, insufficient_coins, coins_destroyed, coin_hours_overflow, input_hours_overflow,
 // insufficient_hours.
 Check check_transaction_hard(const cipher::Secp256k1& ctx, const Transaction& tx, const BlockHeader& head,
-                             std::span<const UxOut> spent, TxContext context);
+                             std::span<const UxOut> spent, TxContext context,
+                             const RecoveredSigners* recovered = nullptr);
 
 // The soft rules, for a transaction that passed the hard ones: transaction_too_large, then the fee
 // (insufficient_hours, zero_fee, insufficient_fee), locked_input, droplet_precision.
