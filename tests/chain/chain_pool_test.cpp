@@ -8,9 +8,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "child_process.hpp"
 #include "chain_node_support.hpp"
 #include "chain_store.hpp"
+#include "child_process.hpp"
 
 using namespace skymesh;
 using namespace skymesh::test;
