@@ -1,16 +1,24 @@
-# skymesh_fuzz_target(NAME SOURCE LIBS...)
-# SOURCE defines LLVMFuzzerTestOneInput. Always builds NAME_corpus_test, which feeds every file of
-# tests/fuzz/corpus/NAME/ to it and is registered with ctest; with SKYMESH_FUZZ=ON (clang) also builds the
-# libFuzzer binary NAME_fuzz.
+# skymesh_fuzz_target(NAME SOURCE LIBS... [CORPUS dir] [TEST ctest-name] [FUZZ_SOURCES src...])
+# SOURCE defines LLVMFuzzerTestOneInput. Always builds NAME_corpus_test, which feeds every file of the corpus
+# (CORPUS, default tests/fuzz/corpus/NAME/) to it and is registered with ctest (as TEST, default
+# fuzz_corpus_NAME); with SKYMESH_FUZZ=ON (clang) also builds the libFuzzer binary NAME_fuzz, with FUZZ_SOURCES
+# compiled in (code whose coverage libFuzzer should see).
 function(skymesh_fuzz_target name source)
-  set(libs ${ARGN})
+  cmake_parse_arguments(arg "" "CORPUS;TEST" "FUZZ_SOURCES" ${ARGN})
+  set(libs ${arg_UNPARSED_ARGUMENTS})
+  if(NOT arg_CORPUS)
+    set(arg_CORPUS ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  endif()
+  if(NOT arg_TEST)
+    set(arg_TEST fuzz_corpus_${name})
+  endif()
   add_executable(${name}_corpus_test ${source} ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus_runner.cpp)
   target_link_libraries(${name}_corpus_test PRIVATE ${libs})
   skymesh_target_defaults(${name}_corpus_test)
-  add_test(NAME fuzz_corpus_${name}
-           COMMAND ${name}_corpus_test ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  add_test(NAME ${arg_TEST} COMMAND ${name}_corpus_test ${arg_CORPUS})
+  set_tests_properties(${arg_TEST} PROPERTIES TIMEOUT 120)
   if(SKYMESH_FUZZ)
-    add_executable(${name}_fuzz ${source})
+    add_executable(${name}_fuzz ${source} ${arg_FUZZ_SOURCES})
     target_compile_options(${name}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(${name}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_libraries(${name}_fuzz PRIVATE ${libs})
