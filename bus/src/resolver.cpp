@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <future>
 #include <sstream>
 
 #include "skymesh/proto/admin.capnp.h"
@@ -55,6 +56,26 @@ struct Named {
   std::string public_key;  // empty: the client's own server_public_key
 };
 
+// Every endpoint a static or dns+tcp target names (looking the names up: this may block for seconds).
+Result<std::vector<Named>> lookup(const std::string& target) {
+  std::vector<Named> named;
+  for (const auto& part : split_targets(target)) {
+    if (part.rfind("dns+tcp://", 0) == 0) {
+      auto resolved = resolve_dns(part);
+      if (!resolved.ok()) return resolved.status();
+      for (auto& endpoint : resolved.value()) named.push_back({std::move(endpoint), {}});
+    } else if (part.rfind("tcp://", 0) == 0 || part.rfind("ipc://", 0) == 0 || part.rfind("inproc://", 0) == 0) {
+      named.push_back({part, {}});
+    } else {
+      return Status(
+          ErrorCode::bad_request,
+          "unsupported target " + part + " (tcp://, ipc://, inproc://, dns+tcp://, registry+tcp://HOST:PORT/NAME)");
+    }
+  }
+  if (named.empty()) return Status(ErrorCode::bad_request, "no endpoint in target '" + target + "'");
+  return named;
+}
+
 // Replaces service.replicas by `named`, keeping the peers of endpoints named before.
 void set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Named>& named) {
   std::vector<std::shared_ptr<Peer>> replicas;
@@ -77,6 +98,30 @@ void set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Nam
     service.next_replica = first ? randombytes_uniform(count) : service.next_replica % count;
   }
   service.resolved_at = Clock::now();
+}
+
+// getaddrinfo may block for seconds: it runs on a thread of its own while a fiber of the reactor polls for the
+// answer (every 5 ms), so no other fiber waits for DNS. A failed lookup keeps the replicas known before.
+void refresh_dns_in_background(Node::Impl& impl, const std::shared_ptr<ServiceState>& service) {
+  service->refreshing = true;
+  std::weak_ptr<ServiceState> weak = service;
+  impl.reactor.spawn([&impl, weak, target = service->target]() {
+    std::future<Result<std::vector<Named>>> answer =
+        std::async(std::launch::async, [target]() { return lookup(target); });
+    while (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      boost::this_fiber::sleep_for(std::chrono::milliseconds(5));
+    }
+    auto state = weak.lock();
+    if (!state) return;
+    state->refreshing = false;
+    auto named = answer.get();
+    if (!named.ok()) {
+      impl.logger.log(LogLevel::debug, "dns_refresh_failed", {{"error", named.status().to_string()}});
+      state->resolved_at = Clock::now();  // try again a refresh period later
+    } else if (!impl.stopped) {
+      set_replicas(impl, *state, named.value());
+    }
+  });
 }
 
 void refresh_in_background(Node::Impl& impl, const std::shared_ptr<ServiceState>& service) {
@@ -113,22 +158,9 @@ std::optional<RegistryTarget> parse_registry_target(const std::string& target) {
 }
 
 Status resolve_replicas(Node::Impl& impl, ServiceState& service) {
-  std::vector<Named> named;
-  for (const auto& part : split_targets(service.target)) {
-    if (part.rfind("dns+tcp://", 0) == 0) {
-      auto resolved = resolve_dns(part);
-      if (!resolved.ok()) return resolved.status();
-      for (auto& endpoint : resolved.value()) named.push_back({std::move(endpoint), {}});
-    } else if (part.rfind("tcp://", 0) == 0 || part.rfind("ipc://", 0) == 0 || part.rfind("inproc://", 0) == 0) {
-      named.push_back({part, {}});
-    } else {
-      return Status(
-          ErrorCode::bad_request,
-          "unsupported target " + part + " (tcp://, ipc://, inproc://, dns+tcp://, registry+tcp://HOST:PORT/NAME)");
-    }
-  }
-  if (named.empty()) return Status(ErrorCode::bad_request, "no endpoint in target '" + service.target + "'");
-  set_replicas(impl, service, named);
+  auto named = lookup(service.target);
+  if (!named.ok()) return named.status();
+  set_replicas(impl, service, named.value());
   return Status();
 }
 
@@ -156,13 +188,18 @@ Status refresh_from_registry(Node::Impl& impl, ServiceState& service) {
 }
 
 Status refresh_if_due(Node::Impl& impl, const std::shared_ptr<ServiceState>& service, Clock::time_point now) {
+  using std::chrono::milliseconds;
+  const milliseconds every = service->options.refresh;
   if (service->registry) {
     if (service->replicas.empty()) return refresh_from_registry(impl, *service);
-    if (!service->refreshing && now - service->resolved_at > k_registry_refresh) refresh_in_background(impl, service);
+    const auto due = every.count() > 0 ? every : std::chrono::duration_cast<milliseconds>(k_registry_refresh);
+    if (!service->refreshing && now - service->resolved_at > due) refresh_in_background(impl, service);
     return Status();
   }
-  if (service->target.find("dns+tcp://") != std::string::npos && now - service->resolved_at > k_dns_refresh) {
-    (void)resolve_replicas(impl, *service);
+  const auto due = every.count() > 0 ? every : std::chrono::duration_cast<milliseconds>(k_dns_refresh);
+  if (!service->refreshing && service->target.find("dns+tcp://") != std::string::npos &&
+      now - service->resolved_at > due) {
+    refresh_dns_in_background(impl, service);
   }
   return Status();
 }

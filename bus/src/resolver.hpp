@@ -1,7 +1,8 @@
 // Turning a client's target into replicas. Three sources, one rule: a refresh replaces the replica list, keeping
 // the peers (and their connections) of endpoints that are still named and dropping those that are not.
 //   static   tcp://, ipc://, inproc:// endpoints, comma-separated: resolved once.
-//   dns      dns+tcp://NAME:PORT: every address of NAME, looked up again when older than k_dns_refresh.
+//   dns      dns+tcp://NAME:PORT: every address of NAME, looked up at connect, then again in the background
+//            (getaddrinfo on a thread of its own) when older than k_dns_refresh.
 //   registry registry+tcp://HOST:PORT/NAME: the live instances of NAME that the admin serverlet at HOST:PORT
 //            lists (admin.resolve), each with the CurveZMQ key it registered; refreshed in the background when
 //            older than k_registry_refresh, at once when the list is empty.
@@ -37,8 +38,8 @@ Status resolve_replicas(Node::Impl& impl, ServiceState& service);
 // answer empties the list and is `unavailable`.
 Status refresh_from_registry(Node::Impl& impl, ServiceState& service);
 
-// Called before each remote call: refreshes a dns target that is due (in place) and a registry target (at once
-// when it has no replica, else in a background fiber when due). Non-ok only when no replica can be had.
+// Called before each remote call: refreshes a dns target that is due (in the background) and a registry target
+// (at once when it has no replica, else in the background when due). Non-ok only when no replica can be had.
 Status refresh_if_due(Node::Impl& impl, const std::shared_ptr<ServiceState>& service, Clock::time_point now);
 
 }  // namespace skymesh::bus

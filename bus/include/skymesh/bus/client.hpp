@@ -35,6 +35,9 @@ struct ClientOptions {
   // registry's key (each replica's key then comes from the registry).
   std::string server_public_key;
   bool cache = true;  // cache replies of invariant-functional / invariant methods
+  // How often a dns+tcp:// or registry+tcp:// target is looked up again in the background; 0: every 5 s for DNS,
+  // every 2 s for the registry.
+  std::chrono::milliseconds refresh{0};
 };
 
 struct CallOptions {
