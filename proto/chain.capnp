@@ -191,3 +191,55 @@ struct ChainMakeBlockReply {
   transactions @2 :UInt32;
   fee @3 :UInt64;
 }
+
+# Consensus hooks (a chain started with --consensus; docs/chain.md, "Blocks decided by consensus"). Such a chain
+# makes no block itself and takes blocks only through chain.commit, from its consensus serverlet.
+
+# chain.propose: the next block built from the pool on the head (oldest transactions first, while they fit),
+# unsigned, as encode(Block). An empty pool gives an empty `block` (a Skycoin block must hold transactions).
+# `time` 0 means now (at least the head's time + 1).
+struct ChainProposeRequest {
+  time @0 :UInt64;
+}
+
+struct ChainProposeReply {
+  block @0 :Data $Json.hex;
+  seq @1 :UInt64;
+  transactions @2 :UInt32;
+}
+
+# chain.validate: would the block be accepted on the head (hard rules)? `ok`, or the coin rule it breaks: `code`
+# (CoinError) and `message` ("41 signature_not_owner: ...").
+struct ChainValidateRequest {
+  block @0 :Data $Json.hex;
+}
+
+struct ChainValidateReply {
+  ok @0 :Bool;
+  code @1 :UInt16;
+  message @2 :Text;
+}
+
+# chain.commit: a block consensus decided, with the encoded commit certificate (consensus::CommitCertificate).
+# Hard rules, then one LMDB write transaction, published on chain.blocks; the certificate is stored by seq.
+# Committing the head block again is accepted (alreadyCommitted); another block at a stored seq is refused.
+struct ChainCommitRequest {
+  block @0 :Data $Json.hex;
+  certificate @1 :Data $Json.hex;
+}
+
+struct ChainCommitReply {
+  seq @0 :UInt64;
+  hash @1 :Data $Json.hex;
+  alreadyCommitted @2 :Bool;
+}
+
+# chain.certificate: the commit certificate stored with block `seq` (not_found for a block without one).
+struct ChainCertificateRequest {
+  seq @0 :UInt64;
+}
+
+struct ChainCertificateReply {
+  seq @0 :UInt64;
+  certificate @1 :Data $Json.hex;
+}

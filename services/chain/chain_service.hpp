@@ -15,6 +15,7 @@
 #include <string>
 
 #include "block_pipeline.hpp"
+#include "certificate_store.hpp"
 #include "chain_store.hpp"
 #include "network.hpp"
 #include "pool.hpp"
@@ -48,6 +49,10 @@ class ChainService {
   // Makes, signs and accepts the next block from the pool (failed_precondition without the key or transactions).
   bus::Result<coin::Block> make_block(uint64_t time);
 
+  // consensus_hooks.cpp (--consensus): opens the certificate store and serves chain.propose, validate, commit and
+  // certificate.
+  bus::Status attach_consensus(const std::filesystem::path& certificates_dir);
+
   const ChainStore& store() const { return store_; }
   const Network& network() const { return network_; }
 
@@ -75,6 +80,14 @@ class ChainService {
   bus::Status object(proto::ChainObjectRequest::Reader request, proto::ChainObjectReply::Builder reply);
   bus::Status pool(proto::ChainPoolRequest::Reader request, proto::ChainPoolReply::Builder reply);
   bus::Status make_block_call(proto::ChainMakeBlockRequest::Reader request, proto::ChainMakeBlockReply::Builder reply);
+  // consensus_hooks.cpp
+  template <typename Req, typename Rep>
+  void serve_hook(const std::string& name, Method<Req, Rep> method);
+  bus::Status propose_call(proto::ChainProposeRequest::Reader request, proto::ChainProposeReply::Builder reply);
+  bus::Status validate_call(proto::ChainValidateRequest::Reader request, proto::ChainValidateReply::Builder reply);
+  bus::Status commit_call(proto::ChainCommitRequest::Reader request, proto::ChainCommitReply::Builder reply);
+  bus::Status certificate_call(proto::ChainCertificateRequest::Reader request,
+                               proto::ChainCertificateReply::Builder reply);
 
   bus::Node& node_;
   const cipher::Secp256k1& ctx_;
@@ -84,6 +97,7 @@ class ChainService {
   SignatureWorkers workers_;  // signature recovery on every core, the reactor serving meanwhile
   BlockPipeline pipeline_;
   Pool pool_;
+  std::unique_ptr<CertificateStore> certificates_;  // with --consensus only
 };
 
 }  // namespace skymesh::chain

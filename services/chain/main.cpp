@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
                                  {"import", "a node-API blocks JSON file to import; exits when done"},
                                  {"block-key", "file holding the block-making secret key (hex)"},
                                  {"block-interval", "seconds between blocks made from the pool (needs --block-key)"},
-                                 {"follow", "another chain node's endpoint whose chain.blocks to follow"}}};
+                                 {"follow", "another chain node's endpoint whose chain.blocks to follow"},
+                                 {"consensus", "1: take blocks only through chain.commit"}}};
   const cipher::Secp256k1 ctx;
   {
     bus::ServerletOptions options;
@@ -62,12 +63,18 @@ int main(int argc, char** argv) {
     if (!key.ok()) return key.status();
     auto interval = chain::block_interval_of(options);
     if (!interval.ok()) return interval.status();
+    const bool consensus = chain::flag(options, "consensus") == "1" || chain::flag(options, "consensus") == "true";
+    if (consensus && (key.value() || interval.value() > 0 || !chain::flag(options, "follow").empty())) {
+      return bus::Status(bus::ErrorCode::bad_request, "--consensus takes no --block-key, --block-interval or --follow");
+    }
     try {
       store = chain::ChainStore::open(dir.value());
       node.hold(store);
       service = std::make_shared<chain::ChainService>(node, ctx, *store, network.value(), key.value());
       node.hold(service);
       bus::Status attached = service->attach(std::filesystem::path(options.data_dir) / "topics");
+      if (!attached.ok()) return attached;
+      if (consensus) attached = service->attach_consensus(dir.value().parent_path() / "chain-certificates");
       if (!attached.ok()) return attached;
     } catch (const chain::StoreError& e) {
       return bus::Status(bus::ErrorCode::storage, e.what());
