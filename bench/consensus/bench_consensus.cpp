@@ -89,13 +89,8 @@ struct Cluster {
         << "\nblockchain_pubkey_str = \"" << cipher::public_key_from_secret(ctx, key_from_name("bench no maker")).hex()
         << "\"\n";
     net.close();
-    for (int i = 0; i < k_nodes; ++i) {
-      chains.push_back(std::make_unique<test::ChildProcess>(
-          "skymesh-chain",
-          std::vector<std::string>{"--data", (dir / ("chain" + std::to_string(i))).string(), "--genesis",
-                                   (dir / "net.toml").string(), "--consensus", "1", "--log-level", "error"}));
-    }
-    const std::vector<int> ports = free_ports(k_nodes);
+    // Every port chosen up front (consensus, then chains): the chains read the trust file too.
+    const std::vector<int> ports = free_ports(2 * k_nodes);
     std::ofstream trust(dir / "trust.toml");
     for (int i = 0; i < k_nodes; ++i) {
       const cipher::SecretKey secret = key_from_name("bench consensus " + std::to_string(i));
@@ -104,6 +99,14 @@ struct Cluster {
             << "\"\nendpoint = \"tcp://127.0.0.1:" << ports[i] << "\"\n";
     }
     trust.close();
+    for (int i = 0; i < k_nodes; ++i) {
+      chains.push_back(std::make_unique<test::ChildProcess>(
+          "skymesh-chain",
+          std::vector<std::string>{"--data", (dir / ("chain" + std::to_string(i))).string(), "--genesis",
+                                   (dir / "net.toml").string(), "--consensus", "1", "--trust",
+                                   (dir / "trust.toml").string(), "--listen",
+                                   "tcp://127.0.0.1:" + std::to_string(ports[k_nodes + i]), "--log-level", "error"}));
+    }
     for (int i = 0; i < k_nodes; ++i) {
       const std::string n = std::to_string(i);
       consensus.push_back(std::make_unique<test::ChildProcess>(

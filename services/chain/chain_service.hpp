@@ -21,6 +21,7 @@
 #include "pool.hpp"
 #include "signature_workers.hpp"
 #include "skymesh/bus/node.hpp"
+#include "skymesh/consensus/trust_set.hpp"
 #include "skymesh/proto/chain.capnp.h"
 
 namespace skymesh::chain {
@@ -51,7 +52,9 @@ class ChainService {
 
   // consensus_hooks.cpp (--consensus): opens the certificate store and serves chain.propose, validate, commit and
   // certificate.
-  bus::Status attach_consensus(const std::filesystem::path& certificates_dir);
+  // A block is committed only with a certificate that a quorum of `trust` signed for it under `chain_id`.
+  bus::Status attach_consensus(const std::filesystem::path& certificates_dir, consensus::TrustSet trust,
+                               std::string chain_id);
 
   const ChainStore& store() const { return store_; }
   const Network& network() const { return network_; }
@@ -98,6 +101,8 @@ class ChainService {
   BlockPipeline pipeline_;
   Pool pool_;
   std::unique_ptr<CertificateStore> certificates_;  // with --consensus only
+  std::optional<consensus::TrustSet> trust_;        // with --consensus only
+  std::string chain_id_;
 };
 
 }  // namespace skymesh::chain

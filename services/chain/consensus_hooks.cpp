@@ -8,6 +8,7 @@
 #include "chain_service.hpp"
 #include "convert.hpp"
 #include "importer.hpp"
+#include "skymesh/consensus/certificate.hpp"
 
 namespace skymesh::chain {
 namespace {
@@ -37,7 +38,10 @@ void ChainService::serve_hook(const std::string& name, Method<Req, Rep> method) 
       bus::MethodOptions{bus::StateClass::PER_REQUEST, {}, false});
 }
 
-bus::Status ChainService::attach_consensus(const std::filesystem::path& certificates_dir) {
+bus::Status ChainService::attach_consensus(const std::filesystem::path& certificates_dir, consensus::TrustSet trust,
+                                           std::string chain_id) {
+  trust_ = std::move(trust);
+  chain_id_ = std::move(chain_id);
   try {
     certificates_ = CertificateStore::open(certificates_dir);
   } catch (const StoreError& e) {
@@ -99,6 +103,15 @@ bus::Status ChainService::commit_call(proto::ChainCommitRequest::Reader request,
   }
   const coin::Sha256 hash = coin::block_hash(block->header);
   const uint64_t seq = block->header.seq;
+  // Whoever calls, the block enters only with a quorum of the trust set behind it.
+  auto certificate = consensus::decode_certificate(ctx_, view_of(request.getCertificate()));
+  if (!certificate) return bus::Status(ErrorCode::bad_request, "certificate: " + certificate.fault().to_string());
+  consensus::SignatureChecker checker(ctx_);
+  if (auto checked = consensus::check_committed_block(checker, chain_id_, *trust_, certificate.value(),
+                                                      view_of(request.getBlock()), seq);
+      !checked) {
+    return bus::Status(ErrorCode::unauthorized, "certificate: " + checked.fault().to_string());
+  }
   reply.setSeq(seq);
   reply.setHash(data_of(hash.view()));
   if (store_.head() && seq <= store_.head()->seq) {

@@ -14,6 +14,7 @@
 #include "lmdb_env.hpp"
 #include "options.hpp"
 #include "skymesh/bus/serverlet.hpp"
+#include "skymesh/consensus/trust_file.hpp"
 
 namespace {
 
@@ -41,7 +42,9 @@ int main(int argc, char** argv) {
                                  {"block-key", "file holding the block-making secret key (hex)"},
                                  {"block-interval", "seconds between blocks made from the pool (needs --block-key)"},
                                  {"follow", "another chain node's endpoint whose chain.blocks to follow"},
-                                 {"consensus", "1: take blocks only through chain.commit"}}};
+                                 {"consensus", "1: take blocks only through chain.commit, with a certificate"},
+                                 {"trust", "with --consensus: the trust file (the consensus serverlets' own)"},
+                                 {"chain-id", "with --consensus: the network's name in every vote (default skymesh)"}}};
   const cipher::Secp256k1 ctx;
   {
     bus::ServerletOptions options;
@@ -67,6 +70,18 @@ int main(int argc, char** argv) {
     if (consensus && (key.value() || interval.value() > 0 || !chain::flag(options, "follow").empty())) {
       return bus::Status(bus::ErrorCode::bad_request, "--consensus takes no --block-key, --block-interval or --follow");
     }
+    std::optional<consensus::TrustSet> trust;
+    if (consensus) {
+      const std::string trust_path = chain::flag(options, "trust");
+      if (trust_path.empty()) return bus::Status(bus::ErrorCode::bad_request, "--consensus needs --trust FILE");
+      auto members = consensus::read_trust_file(ctx, trust_path);
+      if (!members) return bus::Status(bus::ErrorCode::bad_request, "--trust: " + members.message());
+      auto set = consensus::trust_set_of(members.value());
+      if (!set) return bus::Status(bus::ErrorCode::bad_request, "--trust: " + set.message());
+      trust = std::move(set).value();
+    }
+    const std::string chain_id =
+        chain::flag(options, "chain-id").empty() ? "skymesh" : chain::flag(options, "chain-id");
     try {
       store = chain::ChainStore::open(dir.value());
       node.hold(store);
@@ -74,7 +89,9 @@ int main(int argc, char** argv) {
       node.hold(service);
       bus::Status attached = service->attach(std::filesystem::path(options.data_dir) / "topics");
       if (!attached.ok()) return attached;
-      if (consensus) attached = service->attach_consensus(dir.value().parent_path() / "chain-certificates");
+      if (consensus) {
+        attached = service->attach_consensus(dir.value().parent_path() / "chain-certificates", *trust, chain_id);
+      }
       if (!attached.ok()) return attached;
     } catch (const chain::StoreError& e) {
       return bus::Status(bus::ErrorCode::storage, e.what());

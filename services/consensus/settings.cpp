@@ -4,9 +4,6 @@
 
 #include <charconv>
 #include <fstream>
-#include <sstream>
-
-#include "skymesh/toml/toml.hpp"
 
 namespace skymesh::consensus_service {
 namespace {
@@ -30,10 +27,6 @@ bus::Status read_ms(const bus::ServerletOptions& options, const std::string& nam
   return bus::Status();
 }
 
-bus::Status member_error(const std::string& source, int line, const std::string& what) {
-  return bus::Status(ErrorCode::bad_request, source + ":" + std::to_string(line) + ": " + what);
-}
-
 }  // namespace
 
 std::map<std::string, std::string> settings_flags() {
@@ -46,39 +39,6 @@ std::map<std::string, std::string> settings_flags() {
           {"round-delta-ms", "added to the propose timeout per round (default 20; prevote/precommit get half)"},
           {"vote-ms", "prevote and precommit timeouts of round 0 (default 300)"},
           {"commit-ms", "pause after a commit before the next height (default 0)"}};
-}
-
-bus::Result<std::vector<Member>> parse_trust(const cipher::Secp256k1& ctx, std::string_view text,
-                                             const std::string& source) {
-  auto parsed = toml::parse(text, source);
-  if (!parsed.ok()) return bus::Status(ErrorCode::bad_request, "--trust: " + parsed.error().message);
-  const toml::Value* nodes = parsed.table().find("node");
-  const toml::Array* list = nodes ? nodes->as_array() : nullptr;
-  if (list == nullptr || list->empty()) {
-    return bus::Status(ErrorCode::bad_request, "--trust: " + source + " holds no [[node]] table");
-  }
-  std::vector<Member> members;
-  for (const toml::Value& entry : *list) {
-    const toml::Table* table = entry.as_table();
-    if (table == nullptr) return member_error(source, entry.line(), "node must be a table");
-    const toml::Value* key = table->find("public_key");
-    const toml::Value* endpoint = table->find("endpoint");
-    const toml::Value* bus_key = table->find("bus_key");
-    if (key == nullptr || key->as_string() == nullptr) {
-      return member_error(source, entry.line(), "public_key (hex string) is required");
-    }
-    auto public_key = cipher::PublicKey::try_from_hex(ctx, *key->as_string());
-    if (!public_key) return member_error(source, key->line(), "public_key: " + public_key.fault().to_string());
-    if (endpoint == nullptr || endpoint->as_string() == nullptr || endpoint->as_string()->empty()) {
-      return member_error(source, entry.line(), "endpoint (string) is required");
-    }
-    if (bus_key != nullptr && bus_key->as_string() == nullptr) {
-      return member_error(source, bus_key->line(), "bus_key must be a string");
-    }
-    members.push_back(
-        Member{public_key.value(), *endpoint->as_string(), bus_key ? *bus_key->as_string() : std::string()});
-  }
-  return members;
 }
 
 bus::Result<Settings> read_settings(const cipher::Secp256k1& ctx, const bus::ServerletOptions& options) {
@@ -104,12 +64,8 @@ bus::Result<Settings> read_settings(const cipher::Secp256k1& ctx, const bus::Ser
 
   const std::string trust_path = flag(options, "trust");
   if (trust_path.empty()) return bus::Status(ErrorCode::bad_request, "--trust FILE is required");
-  std::ifstream trust_file(trust_path);
-  if (!trust_file) return bus::Status(ErrorCode::bad_request, "--trust: cannot read " + trust_path);
-  std::stringstream text;
-  text << trust_file.rdbuf();
-  auto members = parse_trust(ctx, text.str(), trust_path);
-  if (!members.ok()) return members.status();
+  auto members = consensus::read_trust_file(ctx, trust_path);
+  if (!members) return bus::Status(ErrorCode::bad_request, "--trust: " + members.message());
   settings.members = std::move(members).value();
 
   consensus::Config& config = settings.config;

@@ -2,11 +2,8 @@
 // signing key (--secret FILE, hex), the trust set with each member's endpoint (--trust FILE), the chain id and the
 // round timeouts. Errors are bad_request naming the flag (and the trust file's line).
 //
-// Trust file (TOML), one table per member, this node included (its endpoint is then not dialled):
-//   [[node]]
-//   public_key = "02…"               # secp256k1, compressed, hex (33 bytes)
-//   endpoint = "tcp://10.0.0.2:7010" # its consensus serverlet
-//   bus_key = "Z85…"                 # optional: its CurveZMQ public key
+// The trust file (skymesh/consensus/trust_file.hpp) names every member, this node included (its endpoint is then
+// not dialled).
 #pragma once
 
 #include <cstdint>
@@ -18,14 +15,11 @@
 
 #include "skymesh/bus/serverlet.hpp"
 #include "skymesh/consensus/machine.hpp"
+#include "skymesh/consensus/trust_file.hpp"
 
 namespace skymesh::consensus_service {
 
-struct Member {
-  cipher::PublicKey public_key;
-  std::string endpoint;
-  std::string bus_key;
-};
+using Member = consensus::TrustMember;
 
 struct Settings {
   std::string chain;                    // --chain ENDPOINT
@@ -41,9 +35,5 @@ struct Settings {
 std::map<std::string, std::string> settings_flags();
 
 bus::Result<Settings> read_settings(const cipher::Secp256k1& ctx, const bus::ServerletOptions& options);
-
-// Parses a trust file's text; `source` names it in errors.
-bus::Result<std::vector<Member>> parse_trust(const cipher::Secp256k1& ctx, std::string_view text,
-                                             const std::string& source);
 
 }  // namespace skymesh::consensus_service

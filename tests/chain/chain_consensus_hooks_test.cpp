@@ -1,7 +1,7 @@
 // The chain's consensus hooks, through the bus against a real skymesh-chain process started with --consensus 1:
 // chain.propose builds the pool's next block unsigned, chain.validate answers ok or the rule a block breaks,
-// chain.commit applies a block with its certificate (stored by seq, served by chain.certificate), and such a chain
-// makes no block of its own.
+// chain.commit applies a block only with a certificate that a quorum of its trust set signed (stored by seq,
+// served by chain.certificate), and such a chain makes no block of its own.
 #include <fstream>
 #include <functional>
 #include <string>
@@ -13,6 +13,8 @@
 #include "chain_fixture.hpp"
 #include "child_process.hpp"
 #include "skymesh/bus/client.hpp"
+#include "skymesh/consensus/messages.hpp"
+#include "skymesh/consensus/signing.hpp"
 #include "skymesh/proto/chain.capnp.h"
 #include "temp_dir.hpp"
 
@@ -21,6 +23,32 @@ using namespace skymesh::proto;
 using test::ChildProcess;
 
 namespace {
+
+// The trust set of the chains under test: four keys, so a quorum is three.
+constexpr int k_members = 4;
+constexpr const char* k_chain_id = "skymesh";
+
+cipher::KeyPair member_key(const cipher::Secp256k1& ctx, int i) {
+  const cipher::SecretKey secret = test::ChainFixture::key_from_name(("trust member " + std::to_string(i)).c_str());
+  return cipher::KeyPair{cipher::public_key_from_secret(ctx, secret), secret};
+}
+
+// A certificate for `block` at its seq, precommitted by members [first, first + signers) under `chain_id`.
+coin::Bytes certificate_for(const cipher::Secp256k1& ctx, coin::ByteView block, int signers, int first = 0,
+                            const char* chain_id = k_chain_id) {
+  auto decoded = coin::decode_block(block);
+  REQUIRE(decoded);
+  consensus::CommitCertificate certificate;
+  certificate.height = decoded->header.seq;
+  certificate.round = 0;
+  certificate.block_hash = cipher::sha256(block);
+  for (int i = first; i < first + signers; ++i) {
+    certificate.precommits.push_back(consensus::sign_vote(ctx, chain_id, consensus::VoteKind::precommit,
+                                                          certificate.height, 0, certificate.block_hash,
+                                                          member_key(ctx, i)));
+  }
+  return consensus::encode(certificate);
+}
 
 capnp::Data::Reader data_of(coin::ByteView bytes) {
   return capnp::Data::Reader(bytes.data(), bytes.size());
@@ -42,14 +70,19 @@ struct ConsensusChain {
         << "\nblockchain_pubkey_str = \"" << cipher::public_key_from_secret(chain.ctx, maker).hex() << "\"\n";
     std::ofstream key(dir.path() / "maker.key");
     key << maker.hex() << "\n";
+    std::ofstream trust(dir.path() / "trust.toml");
+    for (int i = 0; i < k_members; ++i) {
+      trust << "[[node]]\npublic_key = \"" << member_key(chain.ctx, i).public_key.hex()
+            << "\"\nendpoint = \"tcp://127.0.0.1:" << 1 + i << "\"\n";
+    }
   }
   std::vector<std::string> args(bool consensus) const {
     std::vector<std::string> out{"--data",      (dir.path() / "data").string(),
                                  "--genesis",   (dir.path() / "net.toml").string(),
                                  "--log-level", "warn"};
     if (consensus) {
-      out.push_back("--consensus");
-      out.push_back("1");
+      for (const char* arg : {"--consensus", "1", "--trust"}) out.push_back(arg);
+      out.push_back((dir.path() / "trust.toml").string());
     }
     return out;
   }
@@ -98,8 +131,6 @@ void inject(bus::Client& client, const coin::Transaction& tx) {
   REQUIRE(injected.ok());
 }
 
-const coin::Bytes k_certificate{'c', 'e', 'r', 't', 1, 2, 3};
-
 }  // namespace
 
 TEST_CASE("a consensus chain proposes the pool's next block, validates it and commits it with its certificate") {
@@ -133,6 +164,21 @@ TEST_CASE("a consensus chain proposes the pool's next block, validates it and co
     CHECK(status(client).value().get().getHeadSeq() == 0);
     CHECK(certificate(client, 1).status().code() == bus::ErrorCode::not_found);
 
+    // A certificate short of a quorum, one from keys outside the trust set, one signed for another network and
+    // one that is not a certificate at all are refused, and nothing is stored.
+    auto short_of_quorum = commit(client, block_bytes, certificate_for(files.chain.ctx, block_bytes, 2));
+    CHECK(short_of_quorum.status().code() == bus::ErrorCode::unauthorized);
+    CHECK(short_of_quorum.status().message().find("not_a_quorum") != std::string::npos);
+    auto strangers = commit(client, block_bytes, certificate_for(files.chain.ctx, block_bytes, 3, k_members));
+    CHECK(strangers.status().code() == bus::ErrorCode::unauthorized);
+    auto other_network =
+        commit(client, block_bytes, certificate_for(files.chain.ctx, block_bytes, 3, 0, "another network"));
+    CHECK(other_network.status().code() == bus::ErrorCode::unauthorized);
+    CHECK(commit(client, block_bytes, coin::Bytes{'c', 'e', 'r', 't'}).status().code() == bus::ErrorCode::bad_request);
+    CHECK(status(client).value().get().getHeadSeq() == 0);
+    CHECK(certificate(client, 1).status().code() == bus::ErrorCode::not_found);
+
+    const coin::Bytes k_certificate = certificate_for(files.chain.ctx, block_bytes, 3);
     auto committed = commit(client, block_bytes, k_certificate);
     INFO(committed.status().to_string());
     REQUIRE(committed.ok());
@@ -186,7 +232,7 @@ TEST_CASE("chain.validate names the coin rule a block breaks and chain.commit re
     REQUIRE(undecodable.ok());
     CHECK(undecodable.value().get().getCode() == static_cast<uint16_t>(coin::CoinError::truncated));
 
-    auto refused = commit(client, bad, k_certificate);
+    auto refused = commit(client, bad, certificate_for(files.chain.ctx, bad, 4));
     CHECK(refused.status().code() == bus::ErrorCode::failed_precondition);
     CHECK(commit(client, bytes_of(proposed.value().get().getBlock()), coin::Bytes()).status().code() ==
           bus::ErrorCode::bad_request);
@@ -219,12 +265,19 @@ TEST_CASE("a consensus chain makes no block itself and a plain chain takes no co
     CHECK(refused.endpoint().empty());
     CHECK(refused.output().find("--consensus takes no --block-key, --block-interval or --follow") != std::string::npos);
   }
+  {
+    std::vector<std::string> args = files.args(false);
+    for (const char* arg : {"--consensus", "1"}) args.push_back(arg);
+    ChildProcess refused("skymesh-chain", args, 1, ChildProcess::Output::merged);
+    CHECK(refused.endpoint().empty());
+    CHECK(refused.output().find("--consensus needs --trust FILE") != std::string::npos);
+  }
   ChildProcess plain("skymesh-chain", files.args(false));
   REQUIRE(!plain.endpoint().empty());
   ClientBus bus;
   bus.run([&]() {
     auto client = bus.client(plain.endpoint());
-    CHECK(commit(client, coin::Bytes{1}, k_certificate).status().code() == bus::ErrorCode::unknown_method);
+    CHECK(commit(client, coin::Bytes{1}, coin::Bytes{2}).status().code() == bus::ErrorCode::unknown_method);
     CHECK(propose(client).status().code() == bus::ErrorCode::unknown_method);
   });
 }

@@ -81,16 +81,9 @@ struct Cluster {
         << "genesis_coin_volume = " << coins.genesis.coins << "\ngenesis_timestamp = " << coins.genesis.timestamp
         << "\nblockchain_pubkey_str = \"" << cipher::public_key_from_secret(coins.ctx, maker).hex() << "\"\n";
     net.close();
-    // The chains first: they listen on ports of the system's choosing, which must not be the consensus ones.
-    for (int i = 0; i < k_nodes; ++i) {
-      chains.push_back(std::make_unique<ChildProcess>(
-          "skymesh-chain",
-          std::vector<std::string>{"--data", (dir.path() / ("chain" + std::to_string(i))).string(), "--genesis",
-                                   (dir.path() / "net.toml").string(), "--consensus", "1", "--log-level", "warn"}));
-      REQUIRE(!chains.back()->endpoint().empty());
-    }
+    // Every port chosen up front (consensus first, then the chains), so the trust file the chains read names them.
+    const std::vector<int> ports = free_ports(2 * k_nodes);
     std::ofstream trust(dir.path() / "trust.toml");
-    const std::vector<int> ports = free_ports(k_nodes);
     for (int i = 0; i < k_nodes; ++i) {
       const std::string name = "consensus node " + std::to_string(i);
       secrets.push_back(test::ChainFixture::key_from_name(name.c_str()));
@@ -100,6 +93,15 @@ struct Cluster {
             << "\"\nendpoint = \"" << endpoints.back() << "\"\n\n";
     }
     trust.close();
+    for (int i = 0; i < k_nodes; ++i) {
+      chains.push_back(std::make_unique<ChildProcess>(
+          "skymesh-chain",
+          std::vector<std::string>{"--data", (dir.path() / ("chain" + std::to_string(i))).string(), "--genesis",
+                                   (dir.path() / "net.toml").string(), "--consensus", "1", "--trust",
+                                   (dir.path() / "trust.toml").string(), "--listen",
+                                   "tcp://127.0.0.1:" + std::to_string(ports[k_nodes + i]), "--log-level", "warn"}));
+      REQUIRE(!chains.back()->endpoint().empty());
+    }
     consensus.resize(k_nodes);
     for (int i = 0; i < k_nodes; ++i) start_consensus(i);
   }
