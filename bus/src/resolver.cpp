@@ -76,9 +76,12 @@ Result<std::vector<Named>> lookup(const std::string& target) {
   return named;
 }
 
-// Replaces service.replicas by `named`, keeping the peers of endpoints named before.
-void set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Named>& named) {
+// Replaces service.replicas by `named`, keeping the peers of endpoints named before. An endpoint ZeroMQ refuses to
+// connect to (a host name that does not resolve, yet or at all) is left out; when none is left, the list is kept
+// as it was and the answer is `unavailable`.
+Status set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Named>& named) {
   std::vector<std::shared_ptr<Peer>> replicas;
+  Status refused;
   for (const auto& entry : named) {
     auto known = std::find_if(service.replicas.begin(), service.replicas.end(),
                               [&entry](const auto& peer) { return peer->endpoint == entry.endpoint; });
@@ -88,8 +91,14 @@ void set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Nam
     }
     ClientOptions options = service.options;
     if (!entry.public_key.empty()) options.server_public_key = entry.public_key;
-    replicas.push_back(impl.peer_for(entry.endpoint, options));
+    try {
+      replicas.push_back(impl.peer_for(entry.endpoint, options));
+    } catch (const zmq::error_t& e) {
+      refused = Status(ErrorCode::unavailable, "cannot connect to " + entry.endpoint + ": " + e.what() +
+                                                   " (a host name that does not resolve?)");
+    }
   }
+  if (replicas.empty() && !refused.ok()) return refused;
   const bool first = service.replicas.empty();
   service.replicas = std::move(replicas);
   if (!service.replicas.empty()) {
@@ -98,6 +107,7 @@ void set_replicas(Node::Impl& impl, ServiceState& service, const std::vector<Nam
     service.next_replica = first ? randombytes_uniform(count) : service.next_replica % count;
   }
   service.resolved_at = Clock::now();
+  return Status();
 }
 
 // getaddrinfo may block for seconds: it runs on a thread of its own while a fiber of the reactor polls for the
@@ -119,7 +129,7 @@ void refresh_dns_in_background(Node::Impl& impl, const std::shared_ptr<ServiceSt
       impl.logger.log(LogLevel::debug, "dns_refresh_failed", {{"error", named.status().to_string()}});
       state->resolved_at = Clock::now();  // try again a refresh period later
     } else if (!impl.stopped) {
-      set_replicas(impl, *state, named.value());
+      (void)set_replicas(impl, *state, named.value());
     }
   });
 }
@@ -160,8 +170,7 @@ std::optional<RegistryTarget> parse_registry_target(const std::string& target) {
 Status resolve_replicas(Node::Impl& impl, ServiceState& service) {
   auto named = lookup(service.target);
   if (!named.ok()) return named.status();
-  set_replicas(impl, service, named.value());
-  return Status();
+  return set_replicas(impl, service, named.value());
 }
 
 Status refresh_from_registry(Node::Impl& impl, ServiceState& service) {
@@ -182,9 +191,12 @@ Status refresh_from_registry(Node::Impl& impl, ServiceState& service) {
     if (endpoint.rfind("tcp://", 0) != 0 && endpoint.rfind("ipc://", 0) != 0) continue;  // not for a DEALER
     named.push_back({std::move(endpoint), i < keys.size() ? std::string(keys[i].cStr()) : std::string()});
   }
-  set_replicas(impl, service, named);
-  if (named.empty()) return Status(ErrorCode::unavailable, "the registry lists no live instance of " + name);
-  return Status();
+  if (named.empty()) {
+    service.replicas.clear();
+    service.resolved_at = Clock::now();
+    return Status(ErrorCode::unavailable, "the registry lists no live instance of " + name);
+  }
+  return set_replicas(impl, service, named);
 }
 
 Status refresh_if_due(Node::Impl& impl, const std::shared_ptr<ServiceState>& service, Clock::time_point now) {

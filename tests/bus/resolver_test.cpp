@@ -40,3 +40,20 @@ TEST_CASE("targets that cannot be used are refused when the client is made") {
     }
   });
 }
+
+TEST_CASE("an endpoint ZeroMQ cannot connect to is an error of the client, not an exception in the caller") {
+  // In a container, a peer's host name does not resolve until that container exists; ZeroMQ then refuses the
+  // connect (EINVAL), as it does for a port that is not a number.
+  test::BusFixture bus;
+  bus.run([&]() {
+    auto client = bus::Client::connect(bus.client_node, "tcp://127.0.0.1:notaport");
+    REQUIRE_FALSE(client.ok());
+    CHECK(client.status().code() == bus::ErrorCode::unavailable);
+    CHECK(client.status().message().find("cannot connect to tcp://127.0.0.1:notaport") != std::string::npos);
+    // One good endpoint among refused ones is enough.
+    auto mixed = bus::Client::connect(bus.client_node, "tcp://127.0.0.1:notaport," + bus.endpoint());
+    REQUIRE(mixed.ok());
+    CHECK(mixed->replicas() == std::vector<std::string>{bus.endpoint()});
+    CHECK(echo_call(mixed.value(), "echo.echo", "still here").ok());
+  });
+}
