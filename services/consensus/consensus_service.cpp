@@ -271,9 +271,15 @@ void ConsensusService::fetch_commits(uint64_t from_height) {
 }
 
 void ConsensusService::listen_to(const Member& member) {
+  bool warned = false;  // a peer that cannot be reached is logged once, then retried quietly
   while (!node_.reactor().stopping()) {
     auto client = bus::Client::connect(node_, member.endpoint, bus::ClientOptions{member.bus_key});
     if (!client.ok()) {
+      if (!warned) {
+        node_.logger().warn("consensus_peer_unreachable",
+                            {{"peer", member.endpoint}, {"error", client.status().to_string()}});
+        warned = true;
+      }
       boost::this_fiber::sleep_for(k_retry);
       continue;
     }

@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include "skymesh/bus/security.hpp"
+
 #include <sodium.h>
 
 #include <charconv>
@@ -31,7 +33,7 @@ bus::Status read_ms(const bus::ServerletOptions& options, const std::string& nam
 
 std::map<std::string, std::string> settings_flags() {
   return {{"chain", "endpoint of this node's chain serverlet (started with --consensus 1)"},
-          {"chain-key", "the chain serverlet's CurveZMQ public key (Z85), when keys are used"},
+          {"chain-key", "the chain serverlet's CurveZMQ public key (Z85, or a key file), when keys are used"},
           {"secret", "file holding this node's secp256k1 signing key (hex)"},
           {"trust", "TOML file: one [[node]] per member (public_key hex, endpoint, optional bus_key)"},
           {"chain-id", "the network's name in every signature (default skymesh)"},
@@ -49,6 +51,11 @@ bus::Result<Settings> read_settings(const cipher::Secp256k1& ctx, const bus::Ser
   settings.chain = flag(options, "chain");
   if (settings.chain.empty()) return bus::Status(ErrorCode::bad_request, "--chain ENDPOINT is required");
   settings.chain_key = flag(options, "chain-key");
+  if (!settings.chain_key.empty() && !bus::valid_z85_key(settings.chain_key)) {  // a key file
+    auto keys = bus::load_key_file(settings.chain_key);
+    if (!keys.ok()) return bus::Status(ErrorCode::bad_request, "--chain-key: " + keys.status().message());
+    settings.chain_key = keys->public_key;
+  }
 
   const std::string secret_path = flag(options, "secret");
   if (secret_path.empty()) return bus::Status(ErrorCode::bad_request, "--secret FILE is required");
