@@ -6,12 +6,14 @@
 #include <fstream>
 #include <string>
 
+#include "consensus_network.hpp"
 #include "keys.hpp"
 #include "launcher_harness.hpp"
 #include "log_rotation.hpp"
 #include "mesh_config.hpp"
 #include "report.hpp"
 #include "skymesh/bus/security.hpp"
+#include "skymesh/consensus/trust_file.hpp"
 #include "state_file.hpp"
 #include "toml_writer.hpp"
 
@@ -272,4 +274,44 @@ TEST_CASE("a log past log_max_bytes is copied to .1, older copies shift, and an 
   // A log that is not there is no error.
   REQUIRE(rotate_if_larger(dir.path() / "none.log", 1024, 2, rotated).ok());
   CHECK_FALSE(rotated);
+}
+
+TEST_CASE("consensus-network makes one network's keys and trust file once, and the trust file reads back") {
+  TempDir dir;
+  const VarLayout var(dir.path() / "network");
+  const MeshConfig config = config_of("[genesis]\ngenerate = true\n" + std::string(k_echo));
+  ConsensusNetworkSpec spec;
+  spec.bus_key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+  std::vector<std::string> created;
+  REQUIRE(write_consensus_network(var, config, spec, created).ok());
+  CHECK(created.size() == 8);  // genesis.toml, its two secrets, four node keys, the trust file
+  const skymesh::cipher::Secp256k1 ctx;
+  auto members = skymesh::consensus::read_trust_file(ctx, trust_file(var));
+  REQUIRE(members.ok());
+  REQUIRE(members->size() == 4);
+  for (int i = 0; i < 4; ++i) {
+    const auto& member = members.value()[static_cast<size_t>(i)];
+    CHECK(member.endpoint == "tcp://consensus-" + std::to_string(i) + ":7010");
+    CHECK(member.bus_key == spec.bus_key);
+    // Each node's secret file holds the key the trust file names.
+    auto secret = skymesh::cipher::SecretKey::try_from_hex(file_text(node_secret_file(var, i)).substr(0, 64));
+    REQUIRE(secret.ok());
+    CHECK(skymesh::cipher::public_key_from_secret(ctx, secret.value()).hex() == member.public_key.hex());
+  }
+  CHECK((std::filesystem::status(node_secret_file(var, 0)).permissions() & std::filesystem::perms::others_read) ==
+        std::filesystem::perms::none);
+  // A second run keeps everything.
+  const std::string trust = file_text(trust_file(var));
+  created.clear();
+  REQUIRE(write_consensus_network(var, config, spec, created).ok());
+  CHECK(created.empty());
+  CHECK(file_text(trust_file(var)) == trust);
+  // Refusals.
+  spec.nodes = 0;
+  CHECK(write_consensus_network(VarLayout(dir.path() / "other"), config, spec, created).code() ==
+        skymesh::bus::ErrorCode::bad_request);
+  spec.nodes = 2;
+  spec.endpoint_pattern = "tcp://same:7010";
+  CHECK(write_consensus_network(VarLayout(dir.path() / "other"), config, spec, created).message().find("{i}") !=
+        std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "consensus_network.hpp"
 #include "daemon.hpp"
 #include "health.hpp"
 #include "keys.hpp"
@@ -15,6 +16,7 @@
 #include "mesh_config.hpp"
 #include "process.hpp"
 #include "report.hpp"
+#include "skymesh/bus/security.hpp"
 #include "state_file.hpp"
 #include "toml_writer.hpp"
 #include "var_layout.hpp"
@@ -117,6 +119,38 @@ int command_genesis(const CommandLine& line) {
     return 2;
   }
   if (created.empty()) std::printf("kept %s\n", var.genesis_file().c_str());
+  for (const std::string& file : created) std::printf("created %s\n", file.c_str());
+  return 0;
+}
+
+int command_consensus_network(const CommandLine& line) {
+  const VarLayout var = var_of(line);
+  auto config = load_mesh_config(config_path(line));
+  if (!config.ok()) {
+    std::fprintf(stderr, "skymesh consensus-network: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  ConsensusNetworkSpec spec;
+  spec.nodes = line.nodes;
+  spec.endpoint_pattern = line.endpoint;
+  if (!line.bus_key.empty()) {
+    if (bus::valid_z85_key(line.bus_key)) {
+      spec.bus_key = line.bus_key;
+    } else {
+      auto keys = bus::load_key_file(line.bus_key);
+      if (!keys.ok()) {
+        std::fprintf(stderr, "skymesh consensus-network: --bus-key: %s\n", keys.status().to_string().c_str());
+        return 2;
+      }
+      spec.bus_key = keys->public_key;
+    }
+  }
+  std::vector<std::string> created;
+  if (bus::Status status = write_consensus_network(var, config.value(), spec, created); !status.ok()) {
+    std::fprintf(stderr, "skymesh consensus-network: %s\n", status.to_string().c_str());
+    return 2;
+  }
+  if (created.empty()) std::printf("kept %s\n", trust_file(var).c_str());
   for (const std::string& file : created) std::printf("created %s\n", file.c_str());
   return 0;
 }

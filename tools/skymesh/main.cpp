@@ -21,6 +21,10 @@ const char* const k_help =
     "                                           only make the local test network (DIR/genesis.toml,\n"
     "                                           DIR/keys/block-maker.secret, DIR/keys/genesis.seed) unless it\n"
     "                                           exists, as `up` does first; the containers use it\n"
+    "  skymesh consensus-network [--config FILE] [--var DIR] [--nodes N] [--endpoint PATTERN] [--bus-key KEY]\n"
+    "                                           make a consensus network's shared files unless they exist:\n"
+    "                                           genesis.toml, keys/node-I.secret, trust.toml (PATTERN's {i}: the\n"
+    "                                           node's index; default tcp://consensus-{i}:7010)\n"
     "\n"
     "  --config FILE  the mesh description (default deploy/mesh.toml)\n"
     "  --var DIR      keys, logs, pid and state, and each serverlet's data (default ./var)\n"
@@ -47,6 +51,18 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) return usage_error(arg + " needs a value");
       (arg == "--config" ? line.config : line.var) = argv[++i];
       if ((arg == "--config" ? line.config : line.var).empty()) return usage_error(arg + " needs a value");
+    } else if (arg == "--nodes" || arg == "--endpoint" || arg == "--bus-key") {
+      if (i + 1 >= argc || !*argv[i + 1]) return usage_error(arg + " needs a value");
+      const std::string value = argv[++i];
+      if (arg == "--nodes") {
+        try {
+          line.nodes = std::stoi(value);
+        } catch (const std::exception&) {
+          return usage_error("--nodes takes a number, got " + value);
+        }
+      } else {
+        (arg == "--endpoint" ? line.endpoint : line.bus_key) = value;
+      }
     } else if (arg == "--follow" || arg == "-f") {
       line.follow = true;
     } else if (arg.rfind("-", 0) == 0) {
@@ -61,13 +77,15 @@ int main(int argc, char** argv) {
   }
   if (line.command.empty()) return usage_error("missing command: up, down, status, logs or genesis");
   if (line.follow && line.command != "logs") return usage_error("--follow goes with logs");
-  if (!line.config.empty() && line.command != "up" && line.command != "genesis") {
-    return usage_error("--config goes with up or genesis");
+  if (!line.config.empty() && line.command != "up" && line.command != "genesis" &&
+      line.command != "consensus-network") {
+    return usage_error("--config goes with up, genesis or consensus-network");
   }
   if (line.command == "up") return skymesh::launcher::command_up(line);
   if (line.command == "down") return skymesh::launcher::command_down(line);
   if (line.command == "status") return skymesh::launcher::command_status(line);
   if (line.command == "genesis") return skymesh::launcher::command_genesis(line);
+  if (line.command == "consensus-network") return skymesh::launcher::command_consensus_network(line);
   if (line.command == "logs") {
     if (line.name.empty()) return usage_error("logs needs a serverlet name");
     return skymesh::launcher::command_logs(line);
