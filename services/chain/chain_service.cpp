@@ -38,22 +38,6 @@ ChainService::ChainService(bus::Node& node, const cipher::Secp256k1& ctx, ChainS
       pipeline_(ctx, store, workers_),
       pool_(store) {}
 
-template <typename Req, typename Rep>
-void ChainService::serve(const std::string& name, Method<Req, Rep> method, StateClass state_class) {
-  node_.handle<Req, Rep>(
-      name,
-      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
-        try {
-          return (this->*method)(request, reply);
-        } catch (const StoreError& e) {
-          return bus::Status(ErrorCode::storage, e.what());
-        } catch (const std::exception& e) {
-          return bus::Status(ErrorCode::internal, e.what());
-        }
-      },
-      bus::MethodOptions{state_class, {}, false});
-}
-
 bus::Status ChainService::attach(const std::filesystem::path& topics_dir) {
   auto log = bus::open_durable_log(topics_dir, k_blocks_topic);
   if (!log.ok()) return log.status();

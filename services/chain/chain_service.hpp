@@ -84,8 +84,6 @@ class ChainService {
   bus::Status pool(proto::ChainPoolRequest::Reader request, proto::ChainPoolReply::Builder reply);
   bus::Status make_block_call(proto::ChainMakeBlockRequest::Reader request, proto::ChainMakeBlockReply::Builder reply);
   // consensus_hooks.cpp
-  template <typename Req, typename Rep>
-  void serve_hook(const std::string& name, Method<Req, Rep> method);
   bus::Status propose_call(proto::ChainProposeRequest::Reader request, proto::ChainProposeReply::Builder reply);
   bus::Status validate_call(proto::ChainValidateRequest::Reader request, proto::ChainValidateReply::Builder reply);
   bus::Status commit_call(proto::ChainCommitRequest::Reader request, proto::ChainCommitReply::Builder reply);
@@ -104,5 +102,22 @@ class ChainService {
   std::optional<consensus::TrustSet> trust_;        // with --consensus only
   std::string chain_id_;
 };
+
+// Registers a typed method; a storage failure answers `storage`, any other exception `internal`.
+template <typename Req, typename Rep>
+inline void ChainService::serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class) {
+  node_.handle<Req, Rep>(
+      name,
+      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
+        try {
+          return (this->*method)(request, reply);
+        } catch (const StoreError& e) {
+          return bus::Status(bus::ErrorCode::storage, e.what());
+        } catch (const std::exception& e) {
+          return bus::Status(bus::ErrorCode::internal, e.what());
+        }
+      },
+      bus::MethodOptions{state_class, {}, false});
+}
 
 }  // namespace skymesh::chain

@@ -22,22 +22,6 @@ uint64_t unix_seconds() {
 
 }  // namespace
 
-template <typename Req, typename Rep>
-void ChainService::serve_hook(const std::string& name, Method<Req, Rep> method) {
-  node_.handle<Req, Rep>(
-      name,
-      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
-        try {
-          return (this->*method)(request, reply);
-        } catch (const StoreError& e) {
-          return bus::Status(ErrorCode::storage, e.what());
-        } catch (const std::exception& e) {
-          return bus::Status(ErrorCode::internal, e.what());
-        }
-      },
-      bus::MethodOptions{bus::StateClass::PER_REQUEST, {}, false});
-}
-
 bus::Status ChainService::attach_consensus(const std::filesystem::path& certificates_dir, consensus::TrustSet trust,
                                            std::string chain_id) {
   trust_ = std::move(trust);
@@ -48,10 +32,13 @@ bus::Status ChainService::attach_consensus(const std::filesystem::path& certific
     return bus::Status(ErrorCode::storage, e.what());
   }
   using namespace proto;
-  serve_hook<ChainProposeRequest, ChainProposeReply>("chain.propose", &ChainService::propose_call);
-  serve_hook<ChainValidateRequest, ChainValidateReply>("chain.validate", &ChainService::validate_call);
-  serve_hook<ChainCommitRequest, ChainCommitReply>("chain.commit", &ChainService::commit_call);
-  serve_hook<ChainCertificateRequest, ChainCertificateReply>("chain.certificate", &ChainService::certificate_call);
+  serve<ChainProposeRequest, ChainProposeReply>("chain.propose", &ChainService::propose_call,
+                                                bus::StateClass::PER_REQUEST);
+  serve<ChainValidateRequest, ChainValidateReply>("chain.validate", &ChainService::validate_call,
+                                                  bus::StateClass::PER_REQUEST);
+  serve<ChainCommitRequest, ChainCommitReply>("chain.commit", &ChainService::commit_call, bus::StateClass::PER_REQUEST);
+  serve<ChainCertificateRequest, ChainCertificateReply>("chain.certificate", &ChainService::certificate_call,
+                                                        bus::StateClass::PER_REQUEST);
   return bus::Status();
 }
 
