@@ -1,5 +1,6 @@
-# The skybus envelope: every message between two serverlets is one Envelope, sent as one ZeroMQ frame
-# (unpacked Cap'n Proto, single segment). Field numbers only grow; a field never changes meaning.
+# The skybus envelope: every message between two serverlets is one Envelope (unpacked Cap'n Proto, stream
+# framing); a ZeroMQ frame carries one or more of them back to back (docs/bus.md, "Wire format"). Field numbers
+# only grow; a field never changes meaning.
 @0xdb0af94675625c19;
 
 using Cxx = import "/capnp/c++.capnp";

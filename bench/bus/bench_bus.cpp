@@ -5,6 +5,8 @@
 //   build/bin/bench_bus --only pipelined [--calls N]
 //       only the bus's pipelined phase (for instruction counts under valgrind --tool=callgrind); with --calls,
 //       exactly N calls instead of S seconds of them, so two counts differ by the cost of the extra calls.
+//   build/bin/bench_bus --only raw [--seconds S]
+//       only the raw ZeroMQ peer (round trips, then pipelined echo), to see what it costs in CPU.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -75,7 +77,8 @@ void fill_echo(proto::EchoRequest::Builder request, const std::string& payload) 
 struct BenchOptions {
   double seconds = 2;
   bool only_pipelined = false;
-  size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
+  bool only_raw = false;  // only the raw ZeroMQ peer (both its phases)
+  size_t calls = 0;       // pipelined phase: exactly this many calls (0: for `seconds`)
 };
 
 BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench) {
@@ -173,8 +176,11 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "pipelined") {
       bench_options.only_pipelined = true;
       ++i;
+    } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "raw") {
+      bench_options.only_raw = true;
+      ++i;
     } else {
-      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined] [--calls N]\n");
+      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw] [--calls N]\n");
       return 2;
     }
   }
@@ -184,6 +190,10 @@ int main(int argc, char** argv) {
   if (!bench_options.only_pipelined) {
     bench::RawEchoServer server(context);
     raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, k_window);
+  }
+  if (bench_options.only_raw) {
+    std::printf("{\"zmq_rtt_p50_us\":%.2f,\"zmq_msgs_per_s\":%.0f}\n", percentile(raw.rtt_us, 0.5), raw.msgs_per_s);
+    return 0;
   }
   BusResults bus_results;
   try {

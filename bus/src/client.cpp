@@ -104,12 +104,9 @@ void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<Me
   }
   if (call.cache_key.empty()) {
     // The method's first cacheable reply: key it by the request kept for resends.
-    zmq::message_t copy;
-    copy.copy(call.frame);
-    auto request = detail::decode_frame(std::move(copy));
-    if (!request.ok()) return;
+    if (!call.request) return;
     try {
-      call.cache_key = cache_key(call.method, request.value()->payload_any());
+      call.cache_key = cache_key(call.method, call.request->envelope().getPayload().asReader());
     } catch (const kj::Exception&) {
       return;
     }
@@ -220,23 +217,15 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       }
     }
     if (impl.stopped) return ready_future(Status(ErrorCode::cancelled, "the node is shutting down"));
-    auto env = request.envelope();
-    env.setStreamId(peer->stream_id);
-    env.setSeq(peer->out_seq + 1);
-    zmq::message_t frame = request.to_frame();
-    zmq::message_t keep;
-    keep.copy(frame);
-    if (peer->socket->send(frame, zmq::send_flags::dontwait)) {
-      ++peer->out_seq;
-      ++impl.counters.sent;
-      peer->last_send = now;
+    const uint64_t request_id = request.envelope().getRequestId();
+    if (impl.send_to_peer(*peer, request, request_id).ok()) {
+      impl.flush_batches_if_due(now);
       ++peer->in_flight;
-      const uint64_t request_id = env.getRequestId();
       PendingCall call;
       call.reply_to = options.reply_to;
       call.peer = std::move(peer);
       call.service = state_;
-      call.frame = std::move(keep);
+      call.request.emplace(std::move(request));
       call.deadline = deadline;
       call.method = method;
       call.cache_key = std::move(key);

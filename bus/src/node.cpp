@@ -37,7 +37,10 @@ Node::Impl::Impl(Node& owner, Reactor& reactor_ref, const NodeOptions& node_opti
 Node::Node(Reactor& reactor, NodeOptions options)
     : reactor_(reactor), options_(std::move(options)), impl_(std::make_unique<Impl>(*this, reactor_, options_)) {
   impl_->stop_hook = reactor_.add_stop_hook([impl = impl_.get()]() { impl->fail_everything(); });
-  impl_->turn_hook = reactor_.add_turn_hook([impl = impl_.get()]() { impl->ensure_handler(); });
+  impl_->turn_hook = reactor_.add_turn_hook([impl = impl_.get()]() {
+    impl->ensure_handler();
+    impl->flush_batches();  // every fiber ran: what they sent this turn goes before the reactor polls
+  });
   add_sys_methods(*this);
 }
 
@@ -142,6 +145,7 @@ void Node::Impl::start_timers() {
 }
 
 void Node::Impl::fail_everything() {
+  flush_batches();  // answers already made still go
   stopped = true;
   deadlines_changed.notify_all();
   heartbeat_wake.notify_all();

@@ -24,6 +24,14 @@
 namespace skymesh::bus {
 
 using Clock = std::chrono::steady_clock;
+
+// A batch this big is sent at once instead of at the end of the turn (batch.cpp).
+constexpr size_t k_batch_flush_bytes = 64u << 10;
+// An envelope this big is never copied into a batch: it goes out on its own (after the batch before it).
+constexpr size_t k_unbatched_words = 2048;
+// A caller's batch that cannot be sent (its queue is full) takes at most this much; answers beyond it wait.
+constexpr size_t k_caller_backlog_bytes = 4u << 20;
+
 using Responder = std::function<void(detail::Outgoing&&)>;
 
 struct MethodEntry {
@@ -48,6 +56,9 @@ struct CallerState {
   uint64_t in_seq = 0;
   uint64_t out_seq = 0;  // our stream toward it
   Clock::time_point last_seen;
+  detail::FrameBatch batch;     // answers and events waiting for the end of the turn (see send_to_caller)
+  bool sent_this_turn = false;  // the turn's first envelope went out on its own
+  bool queued_flush = false;    // listed in flush_callers
 };
 
 // A request seen from a caller, by (sender node id, request id): its answer for retries, its cancel flag.
@@ -61,11 +72,15 @@ struct RequestKeyHash {
   }
 };
 struct ReplyCacheEntry {
-  zmq::message_t answer;  // the answer's frame as sent (shared, not copied); empty while running
+  std::optional<detail::Outgoing> answer;  // the answer as sent; empty while running (or not kept)
   bool answered = false;
   std::shared_ptr<bool> cancelled;
-  Clock::time_point expires;
   size_t bytes = 0;
+};
+// Reply-cache entries in the order they were made, with when each may go.
+struct ReplyCacheOrder {
+  RequestKey key;
+  Clock::time_point expires;
 };
 
 // Where the answer to a remote request goes.
@@ -105,7 +120,7 @@ struct Topic {
 };
 
 // One connection (DEALER) from this node to one endpoint, shared by every Client that names it.
-struct Peer {
+struct Peer : std::enable_shared_from_this<Peer> {
   std::string endpoint;
   std::unique_ptr<zmq::socket_t> socket;
   uint64_t stream_id = 0;
@@ -119,6 +134,10 @@ struct Peer {
   size_t slot_waiters = 0;  // fibers waiting on slot_free (a reply notifies only when some wait)
   Clock::time_point last_recv;
   Clock::time_point last_send;
+  detail::FrameBatch batch;              // envelopes waiting for the end of the turn (see send_to_peer)
+  std::vector<uint64_t> batch_requests;  // the requests among them: rerouted if the frame cannot go
+  bool sent_this_turn = false;           // the turn's first envelope went out on its own
+  bool queued_flush = false;             // listed in flush_peers
 };
 
 struct PendingCall {
@@ -126,11 +145,11 @@ struct PendingCall {
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;
-  zmq::message_t frame;  // kept to resend the same request (same id) after a failover
+  std::optional<detail::Outgoing> request;  // kept to resend the same request (same id) after a failover
   Clock::time_point deadline;
   std::string method;
-  std::string cache_key;  // non-empty: store an invariant(-functional) reply under it
-  bool needs_resend = false;
+  std::string cache_key;      // non-empty: store an invariant(-functional) reply under it
+  bool needs_resend = false;  // its frame could not be sent: the heartbeat loop sends it again
 };
 
 struct CachedReply {
@@ -179,10 +198,13 @@ struct Node::Impl {
   std::unordered_map<RequestKey, ReplyCacheEntry, RequestKeyHash, std::equal_to<RequestKey>,
                      detail::PoolAllocator<std::pair<const RequestKey, ReplyCacheEntry>>>
       reply_cache;
-  std::deque<RequestKey> reply_cache_order;
+  std::deque<ReplyCacheOrder> reply_cache_order;
   size_t reply_cache_bytes = 0;
   // Per sender (its node id halves): the doneBelow it last claimed; its answers below that are dropped.
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> done_below;
+  std::pair<uint64_t, uint64_t> last_done_below_sender;
+  uint64_t* last_done_below = nullptr;
+  uint64_t& done_below_of(const RequestKey& key);
   std::map<std::string, Topic> topics;
 
   // Handler ids (kinds 2-4).
@@ -199,6 +221,25 @@ struct Node::Impl {
   std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
   bool timers_started = false;
 
+  // Batches (batch.cpp). A reactor turn's first envelope to a peer or caller goes out at once (lowest latency,
+  // and a refused send is known at once); the rest of the turn's envelopes to it travel as one frame, sent by
+  // the turn hook before the reactor polls again, when the batch reaches k_batch_flush_bytes, or when a
+  // handler queue has kept it k_batch_flush_after.
+  std::vector<std::shared_ptr<Peer>> flush_peers;
+  std::vector<std::string> flush_callers;
+  bool batched = false;  // some batch holds envelopes (since batched_at)
+  Clock::time_point batched_at;
+  bool flush_retry_scheduled = false;
+  size_t calls_to_resend = 0;
+  void queue_flush(Peer& peer);
+  void queue_flush(const std::string& identity, CallerState& caller);
+  void note_batched();
+  void flush_batches();
+  void flush_batches_if_due(Clock::time_point now);
+  void flush_peer(Peer& peer);
+  enum class FlushResult { sent, blocked, gone };
+  FlushResult flush_caller(const std::string& identity, CallerState& caller);
+
   // Handler fibers (server.cpp). Requests wait in arrival order in `request_queue`; an awake handler fiber runs
   // them one after another (no fiber switch per request). A handler that blocks (or yields) stops being awake,
   // and the next turn of the poll loop (turn hook) wakes an idle fiber or starts a new one for the rest, so a
@@ -213,15 +254,24 @@ struct Node::Impl {
 
   // server.cpp
   void on_router_readable();
+  void on_caller_message(const std::string& identity, CallerState& caller, const MessagePtr& message,
+                         Clock::time_point now);
+  // Erases a caller (gone, or silent for long); counted, so a CallerState* held across sends is looked up again.
+  void forget_caller(const std::string& identity) {
+    callers.erase(identity);
+    ++callers_forgotten;
+  }
+  uint64_t callers_forgotten = 0;
   // Runs a request (sender: the caller's node id, empty for a same-process call: no deduplication).
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond);
   // `lasting`, if given, makes a responder that may outlive this call (for a request to a bound object).
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond, Clock::time_point now,
                         Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr);
-  // Sends `out` to the caller with that routing id; returns a shared copy of the frame sent (empty if not).
-  zmq::message_t send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
+  // Sends `out` to the caller with that routing id, or queues it in the caller's batch; false if it cannot go
+  // (the caller is gone, or its queue stayed full until the deadline).
+  bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
   void answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out);
-  void remember_answer(const RequestKey& key, zmq::message_t&& frame);
+  void remember_answer(const RequestKey& key, detail::Outgoing&& answer);
   void expire_reply_cache(Clock::time_point now);
 
   // topics.cpp
@@ -233,10 +283,15 @@ struct Node::Impl {
   // client.cpp / peer.cpp
   std::shared_ptr<Peer> peer_for(const std::string& endpoint, const ClientOptions& options);
   void on_peer_readable(const std::shared_ptr<Peer>& peer);
+  void on_peer_message(Peer& peer, const MessagePtr& message);
   void deliver_answer(const MessagePtr& message);
   void deliver_to_bound(HandlerId id, const MessagePtr& message, Responder respond);
-  Status send_to_peer(Peer& peer, detail::Outgoing& out);
-  Status send_frame_to_peer(Peer& peer, zmq::message_t& frame, Clock::time_point deadline);
+  // Numbers `out` for the peer's stream and sends it, or queues it in the peer's batch. Fails only when the
+  // envelope went out on its own and ZeroMQ refused it (not connected). `request_id`: a request among them.
+  Status send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t request_id = 0);
+  // A call whose frame could not be sent: to another live replica, or marked to be sent again.
+  void reroute_unsent(Peer& from, uint64_t request_id);
+  void resend_marked();
   void set_peer_alive(Peer& peer, bool alive);
   void finish_pending(uint64_t request_id, Result<MessagePtr> result);
   void start_timers();

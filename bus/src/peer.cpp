@@ -47,39 +47,46 @@ void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer) {
   for (int i = 0; i < 512 && !stopped; ++i) {
     zmq::message_t frame;
     if (!peer->socket->recv(frame, zmq::recv_flags::dontwait)) return;
-    ++counters.received;
-    if (frame.more()) {  // a well-formed answer is one frame: drain the rest of this message
+    if (frame.more()) {  // a well-formed message is one frame: drain the rest of this message
+      ++counters.received;
       ++counters.malformed;
       while (frame.more() && peer->socket->recv(frame, zmq::recv_flags::dontwait)) {
       }
       continue;
     }
-    Result<MessagePtr> decoded = detail::decode_frame(std::move(frame));
-    if (!decoded.ok()) {
-      ++counters.malformed;
-      logger.warn("malformed_answer", {{"peer", peer->endpoint}, {"error", decoded.status().to_string()}});
-      continue;
-    }
-    const MessagePtr& message = decoded.value();
-    auto env = message->envelope();
     peer->last_recv = Clock::now();
-    if (env.getStreamId() != peer->in_stream) {
-      if (peer->in_stream != 0) {
-        logger.info("peer_restarted", {{"peer", peer->endpoint}});
-        ++peer->epoch;
+    detail::FrameReader reader(std::move(frame));
+    while (auto decoded = reader.next()) {
+      ++counters.received;
+      if (!decoded->ok()) {
+        ++counters.malformed;
+        logger.warn("malformed_answer", {{"peer", peer->endpoint}, {"error", decoded->status().to_string()}});
+        continue;
       }
-      peer->in_stream = env.getStreamId();
-    } else if (env.getSeq() != peer->in_seq + 1) {
-      ++counters.gaps;
-      logger.warn("sequence_gap", {{"peer", peer->endpoint},
-                                   {"expected", std::to_string(peer->in_seq + 1)},
-                                   {"got", std::to_string(env.getSeq())}});
+      on_peer_message(*peer, decoded->value());
+      if (stopped) return;
     }
-    peer->in_seq = env.getSeq();
-    if (!peer->alive) set_peer_alive(*peer, true);
-    if (message->kind() == Kind::HEARTBEAT) continue;
-    deliver_answer(message);
   }
+}
+
+void Node::Impl::on_peer_message(Peer& peer, const MessagePtr& message) {
+  auto env = message->envelope();
+  if (env.getStreamId() != peer.in_stream) {
+    if (peer.in_stream != 0) {
+      logger.info("peer_restarted", {{"peer", peer.endpoint}});
+      ++peer.epoch;
+    }
+    peer.in_stream = env.getStreamId();
+  } else if (env.getSeq() != peer.in_seq + 1) {
+    ++counters.gaps;
+    logger.warn("sequence_gap", {{"peer", peer.endpoint},
+                                 {"expected", std::to_string(peer.in_seq + 1)},
+                                 {"got", std::to_string(env.getSeq())}});
+  }
+  peer.in_seq = env.getSeq();
+  if (!peer.alive) set_peer_alive(peer, true);
+  if (message->kind() == Kind::HEARTBEAT) return;
+  deliver_answer(message);
 }
 
 void Node::Impl::deliver_answer(const MessagePtr& message) {
@@ -126,14 +133,29 @@ void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) 
   }
 }
 
-Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out) {
+Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t request_id) {
+  // A resend (failover or a revived peer) keeps its request id and is numbered anew for this stream.
   auto env = out.envelope();
   env.setStreamId(peer.stream_id);
   env.setSeq(peer.out_seq + 1);
-  env.setSender(capnp::Data::Reader(id.data(), id.size()));
-  zmq::message_t frame = out.to_frame();
-  if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
-    return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
+  if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  bool direct = peer.batch.empty() && !peer.sent_this_turn;
+  if (!direct && (peer.batch.bytes() >= k_batch_flush_bytes || out.size_words() > k_unbatched_words)) {
+    // The batch so far goes first (it is full, or a big envelope follows it on its own).
+    flush_peer(peer);
+    direct = true;
+  }
+  if (direct) {
+    zmq::message_t frame = out.to_frame();
+    if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
+      return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
+    }
+    peer.sent_this_turn = true;
+    queue_flush(peer);
+  } else {
+    out.append_to(peer.batch);
+    if (request_id != 0) peer.batch_requests.push_back(request_id);
+    note_batched();
   }
   ++peer.out_seq;
   ++counters.sent;
@@ -141,14 +163,38 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out) {
   return Status();
 }
 
-Status Node::Impl::send_frame_to_peer(Peer& peer, zmq::message_t& frame, Clock::time_point) {
-  // A resend (failover or a revived peer): same request id, numbered anew for the stream it now travels on.
-  zmq::message_t copy;
-  copy.copy(frame);
-  Result<MessagePtr> decoded = detail::decode_frame(std::move(copy));
-  if (!decoded.ok()) return decoded.status();
-  detail::Outgoing again = detail::Outgoing::copy_of(decoded.value()->envelope());
-  return send_to_peer(peer, again);
+void Node::Impl::reroute_unsent(Peer& from, uint64_t request_id) {
+  PendingCall* call = pending.find(request_id);
+  if (!call || call->peer.get() != &from || !call->request) return;
+  std::shared_ptr<Peer> next;
+  if (call->service) {
+    for (auto& replica : call->service->replicas) {
+      if (replica.get() != &from && replica->alive) next = replica;
+    }
+  }
+  if (next && send_to_peer(*next, *call->request, request_id).ok()) {
+    if (from.in_flight > 0) --from.in_flight;
+    call->peer = next;
+    ++next->in_flight;
+    logger.info("call_failed_over", {{"method", call->method}, {"to", next->endpoint}});
+    return;
+  }
+  if (!call->needs_resend) {
+    call->needs_resend = true;
+    ++calls_to_resend;
+  }
+}
+
+void Node::Impl::resend_marked() {
+  if (calls_to_resend == 0) return;
+  calls_to_resend = 0;
+  for (uint64_t request_id : pending.ids()) {
+    PendingCall* call = pending.find(request_id);
+    if (!call || !call->needs_resend) continue;
+    call->needs_resend = false;
+    if (!call->peer || !call->request) continue;
+    if (!send_to_peer(*call->peer, *call->request, request_id).ok()) reroute_unsent(*call->peer, request_id);
+  }
 }
 
 void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
@@ -167,7 +213,7 @@ void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
     PendingCall* found = pending.find(request_id);
     if (!found) continue;
     PendingCall& call = *found;
-    if (call.peer.get() != &peer || call.frame.size() == 0) continue;
+    if (call.peer.get() != &peer || !call.request) continue;
     std::shared_ptr<Peer> next;
     if (!alive && call.service) {
       for (auto& replica : call.service->replicas) {
@@ -178,10 +224,10 @@ void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
       if (peer.in_flight > 0) --peer.in_flight;
       call.peer = next;
       ++next->in_flight;
-      (void)send_frame_to_peer(*next, call.frame, call.deadline);
+      if (!send_to_peer(*next, *call.request, request_id).ok()) reroute_unsent(*next, request_id);
       logger.info("call_failed_over", {{"method", call.method}, {"to", next->endpoint}});
     } else if (alive) {
-      (void)send_frame_to_peer(peer, call.frame, call.deadline);
+      if (!send_to_peer(peer, *call.request, request_id).ok()) reroute_unsent(peer, request_id);
     }
   }
   peer.slot_free.notify_all();
@@ -197,6 +243,7 @@ void Node::Impl::heartbeat_loop() {
       heartbeat_wake.wait_for(lock, interval / 2);
     }
     if (stopped) return;
+    resend_marked();
     const auto now = Clock::now();
     std::vector<std::shared_ptr<Peer>> all;
     for (auto& [endpoint, peer] : peers) all.push_back(peer);
@@ -214,6 +261,7 @@ void Node::Impl::heartbeat_loop() {
           std::erase_if(topic.subscribers, [&it](const auto& sub) { return sub->identity == it->first; });
         }
         it = callers.erase(it);
+        ++callers_forgotten;
       } else {
         ++it;
       }

@@ -133,67 +133,78 @@ void Node::Impl::on_router_readable() {
       }
     }
     const std::string identity = routing_id(identity_frame);
-    ++counters.received;
     if (frames != 1) {
+      ++counters.received;
       ++counters.malformed;
       logger.warn("malformed_frames", {{"frames", std::to_string(frames)}});
       continue;
     }
-    Result<MessagePtr> decoded = detail::decode_frame(std::move(body));
-    if (!decoded.ok()) {
-      ++counters.malformed;
-      logger.warn("malformed_envelope", {{"error", decoded.status().to_string()}});
-      // The sender is known by its routing id: tell it, so it does not wait for nothing.
-      detail::Outgoing error(Kind::ERROR);
-      error.envelope().setErrorCode(static_cast<uint16_t>(decoded.status().code()));
-      error.envelope().setErrorMessage(decoded.status().message());
-      send_to_caller(identity, error, now);  // the poll loop never waits
-      continue;
-    }
-    const MessagePtr& message = decoded.value();
-    auto env = message->envelope();
-    CallerState& caller = callers[identity];
-    caller.last_seen = now;
-    if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
-      if (env.getSeq() != caller.in_seq + 1) {
-        ++counters.gaps;
-        logger.warn("sequence_gap",
-                    {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
-      }
-    }
-    caller.in_stream = env.getStreamId();
-    caller.in_seq = env.getSeq();
-
-    const std::string_view sender = message->sender();
-    switch (message->kind()) {
-      case Kind::REQUEST:
-        request_queue.push_back(RequestJob{identity, message});
-        break;
-      case Kind::HEARTBEAT: {
-        detail::Outgoing pong(Kind::HEARTBEAT);
-        send_to_caller(identity, pong, now);
-        break;
-      }
-      case Kind::CANCEL: {
-        auto it = reply_cache.find(request_key(sender, env.getRequestId()));
-        if (it != reply_cache.end() && it->second.cancelled) *it->second.cancelled = true;
-        break;
-      }
-      case Kind::SUBSCRIBE:
-        on_subscribe(identity, message);
-        break;
-      case Kind::CREDIT:
-        on_credit(identity, message);
-        break;
-      case Kind::UNSUBSCRIBE:
-        on_unsubscribe(identity, message);
-        break;
-      default:
+    detail::FrameReader reader(std::move(body));
+    CallerState* caller = nullptr;  // looked up once per frame, again only if a caller was forgotten meanwhile
+    uint64_t generation = 0;
+    while (auto decoded = reader.next()) {
+      ++counters.received;
+      if (!decoded->ok()) {
         ++counters.malformed;
-        logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
+        logger.warn("malformed_envelope", {{"error", decoded->status().to_string()}});
+        // The sender is known by its routing id: tell it, so it does not wait for nothing.
+        detail::Outgoing error(Kind::ERROR);
+        error.envelope().setErrorCode(static_cast<uint16_t>(decoded->status().code()));
+        error.envelope().setErrorMessage(decoded->status().message());
+        send_to_caller(identity, error, now);  // the poll loop never waits
+        continue;
+      }
+      if (!caller || generation != callers_forgotten) {
+        caller = &callers[identity];
+        generation = callers_forgotten;
+      }
+      on_caller_message(identity, *caller, decoded->value(), now);
     }
   }
   ensure_handler();
+}
+
+void Node::Impl::on_caller_message(const std::string& identity, CallerState& caller, const MessagePtr& message,
+                                   Clock::time_point now) {
+  auto env = message->envelope();
+  caller.last_seen = now;
+  if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
+    if (env.getSeq() != caller.in_seq + 1) {
+      ++counters.gaps;
+      logger.warn("sequence_gap",
+                  {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
+    }
+  }
+  caller.in_stream = env.getStreamId();
+  caller.in_seq = env.getSeq();
+
+  switch (message->kind()) {
+    case Kind::REQUEST:
+      request_queue.push_back(RequestJob{identity, message});
+      break;
+    case Kind::HEARTBEAT: {
+      detail::Outgoing pong(Kind::HEARTBEAT);
+      send_to_caller(identity, pong, now);
+      break;
+    }
+    case Kind::CANCEL: {
+      auto it = reply_cache.find(request_key(message->sender(), env.getRequestId()));
+      if (it != reply_cache.end() && it->second.cancelled) *it->second.cancelled = true;
+      break;
+    }
+    case Kind::SUBSCRIBE:
+      on_subscribe(identity, message);
+      break;
+    case Kind::CREDIT:
+      on_credit(identity, message);
+      break;
+    case Kind::UNSUBSCRIBE:
+      on_unsubscribe(identity, message);
+      break;
+    default:
+      ++counters.malformed;
+      logger.warn("unexpected_kind", {{"kind", std::to_string(static_cast<int>(message->kind()))}});
+  }
 }
 
 void Node::Impl::ensure_handler() {
@@ -240,6 +251,7 @@ void Node::Impl::handler_loop() {
 void Node::Impl::run_request(RequestJob& job) {
   // Read before the handler runs: it may use up the request's traversal budget.
   const Clock::time_point now = Clock::now();
+  flush_batches_if_due(now);  // answers of the requests before this one waited long enough
   const std::string_view sender = job.message->sender();
   const RequestKey key = request_key(sender, job.message->request_id());
   const bool known_sender = !sender.empty();
@@ -268,28 +280,23 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
   if (!sender.empty()) {
     if (env.getDoneBelow() != 0) {
-      uint64_t& below = done_below[{key.sender_high, key.sender_low}];
+      uint64_t& below = done_below_of(key);
       below = std::max(below, env.getDoneBelow());
     }
-    auto cached = reply_cache.find(key);
-    if (cached != reply_cache.end()) {
+    auto [cached, fresh] = reply_cache.try_emplace(key);
+    if (!fresh) {
       ++counters.duplicates;
       // Still running: its answer will come. Answered: send the same answer again, numbered anew. Answered
       // but not kept (a pure function): run it again below.
       if (!cached->second.answered) return;
-      if (cached->second.answer.size() != 0) {
-        zmq::message_t copy;
-        copy.copy(cached->second.answer);
-        auto decoded = detail::decode_frame(std::move(copy));
-        if (decoded.ok()) respond(detail::Outgoing::copy_of(decoded.value()->envelope()));
+      if (cached->second.answer) {
+        respond(cached->second.answer->clone());
         return;
       }
-      reply_cache.erase(cached);
+      cached->second = ReplyCacheEntry{};
     }
-    ReplyCacheEntry& entry = reply_cache[key];
-    entry.cancelled = cancelled;
-    entry.expires = now + options.reply_cache_window;
-    reply_cache_order.push_back(key);
+    cached->second.cancelled = cancelled;
+    reply_cache_order.push_back(ReplyCacheOrder{key, now + options.reply_cache_window});
   }
   if (now > deadline) {
     respond(
@@ -364,7 +371,8 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
 }
 
 void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out) {
-  zmq::message_t sent = send_to_caller(answer.identity, out, answer.deadline);
+  // Kept for a retry even if it could not be sent now (the caller may ask again).
+  (void)send_to_caller(answer.identity, out, answer.deadline);
   const Kind kind = out.envelope().getKind();
   const RequestKey& key = answer.key;
   if (!answer.known_sender || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
@@ -375,28 +383,27 @@ void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& ou
     if (it != reply_cache.end()) it->second.answered = true;
     return;
   }
-  remember_answer(key, std::move(sent));
+  remember_answer(key, std::move(out));
 }
 
-void Node::Impl::remember_answer(const RequestKey& key, zmq::message_t&& frame) {
+void Node::Impl::remember_answer(const RequestKey& key, detail::Outgoing&& answer) {
   auto it = reply_cache.find(key);
   if (it == reply_cache.end()) return;
   it->second.answered = true;
-  it->second.bytes = frame.size();
-  it->second.answer = std::move(frame);
+  it->second.bytes = answer.footprint();
+  it->second.answer.emplace(std::move(answer));
   it->second.cancelled.reset();
   reply_cache_bytes += it->second.bytes;
 }
 
 void Node::Impl::expire_reply_cache(Clock::time_point now) {
   while (!reply_cache_order.empty()) {
-    const RequestKey& front = reply_cache_order.front();
-    auto it = reply_cache.find(front);
+    const ReplyCacheOrder& front = reply_cache_order.front();
+    const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
+    const bool acknowledged = front.key.request_id < done_below_of(front.key);
+    if (!over_budget && !acknowledged && front.expires > now) break;
+    auto it = reply_cache.find(front.key);
     if (it != reply_cache.end()) {
-      const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
-      auto below = done_below.find({front.sender_high, front.sender_low});
-      const bool acknowledged = below != done_below.end() && front.request_id < below->second;
-      if (!over_budget && !acknowledged && it->second.expires > now) break;
       if (!it->second.answered && !over_budget) break;  // still running: keep until it answers
       reply_cache_bytes -= it->second.bytes;
       reply_cache.erase(it);
@@ -405,38 +412,65 @@ void Node::Impl::expire_reply_cache(Clock::time_point now) {
   }
 }
 
-zmq::message_t Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out,
-                                          Clock::time_point deadline) {
-  if (!router || stopped) return {};
-  CallerState& caller = callers[identity];
+uint64_t& Node::Impl::done_below_of(const RequestKey& key) {
+  // Requests come in runs from one sender: its entry is remembered (map entries never move).
+  if (!last_done_below || last_done_below_sender != std::make_pair(key.sender_high, key.sender_low)) {
+    last_done_below_sender = {key.sender_high, key.sender_low};
+    last_done_below = &done_below[last_done_below_sender];
+  }
+  return *last_done_below;
+}
+
+bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline) {
+  if (!router || stopped) return false;
+  // While the caller's queue stays full its batch grows; past the backlog limit, wait (this fiber only) for
+  // it to drain, until the deadline.
+  auto found = callers.try_emplace(identity).first;
+  while (found->second.batch.bytes() >= k_caller_backlog_bytes) {
+    if (Clock::now() > deadline || stopped) {
+      logger.warn("answer_not_sent", {{"reason", "caller queue full until the deadline"}});
+      return false;
+    }
+    boost::this_fiber::sleep_for(std::chrono::milliseconds(1));
+    if (!router || stopped) return false;
+    found = callers.try_emplace(identity).first;  // it may have been forgotten meanwhile
+  }
+  CallerState& caller = found->second;
   auto env = out.envelope();
   env.setStreamId(stream_id);
   env.setSeq(++caller.out_seq);
-  env.setSender(capnp::Data::Reader(id.data(), id.size()));
-  zmq::message_t frame = out.to_frame();
-  for (;;) {
+  if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  ++counters.sent;
+  bool direct = caller.batch.empty() && !caller.sent_this_turn;
+  if (!direct && (caller.batch.bytes() >= k_batch_flush_bytes || out.size_words() > k_unbatched_words)) {
+    // The batch so far goes first (it is full, or a big envelope follows it on its own).
+    const FlushResult flushed = flush_caller(identity, caller);
+    if (flushed == FlushResult::gone) return false;
+    direct = flushed == FlushResult::sent;
+    if (!direct) queue_flush(identity, caller);
+  }
+  if (direct) {
     try {
       zmq::message_t id_frame(identity.data(), identity.size());
       if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-        zmq::message_t kept;
-        kept.copy(frame);
+        zmq::message_t frame = out.to_frame();
         router->send(frame, zmq::send_flags::dontwait);
-        ++counters.sent;
-        return kept;
+        caller.sent_this_turn = true;
+        queue_flush(identity, caller);
+        return true;
       }
     } catch (const zmq::error_t& e) {
       // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
       logger.warn("caller_gone", {{"error", e.what()}});
-      callers.erase(identity);
-      return {};
+      forget_caller(identity);
+      return false;
     }
-    // The caller's queue is full: wait (this fiber only) for it to drain, until the deadline.
-    if (Clock::now() > deadline || stopped) {
-      logger.warn("answer_not_sent", {{"reason", "caller queue full until the deadline"}});
-      return {};
-    }
-    boost::this_fiber::sleep_for(std::chrono::milliseconds(1));
+    // Its queue is full: the envelope waits in the batch, which the turn hook tries again.
   }
+  out.append_to(caller.batch);
+  queue_flush(identity, caller);
+  note_batched();
+  return true;
 }
 
 void Node::Impl::deliver_to_bound(HandlerId id, const MessagePtr& message, Responder respond) {

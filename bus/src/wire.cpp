@@ -1,7 +1,10 @@
 #include "wire.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <utility>
 #include <vector>
 
 #include <kj/exception.h>
@@ -18,6 +21,9 @@ constexpr unsigned k_first_segment_words = 64;
 constexpr size_t k_inline_frame_words = 64;
 // Free first segments kept per thread.
 constexpr size_t k_pool_max = 4096;
+// A batch's buffer starts at 8 KiB and is given back after a frame that grew it past 1 MiB.
+constexpr size_t k_batch_initial_words = 1024;
+constexpr size_t k_batch_keep_words = size_t{1} << 17;
 
 struct PooledBuilder {
   PooledBuilder() { std::memset(scratch, 0, sizeof scratch); }
@@ -110,11 +116,13 @@ class DecodedMessage : public Message {
       reader_.emplace(words, options);
       envelope_ = reader_->getRoot<proto::Envelope>();
       if (envelope_.getVersion() == 0) return Status(ErrorCode::bad_envelope, "protocol version 0");
-      // Touch every pointer field once: a malformed one throws here, never later in a handler.
-      (void)envelope_.getKind();
+      // Touch every pointer field the bus reads for this kind once: a malformed one throws here, never later.
+      const Kind kind = envelope_.getKind();
       cache_fields();  // method and sender
-      (void)envelope_.getErrorMessage();
-      (void)envelope_.getTopic();
+      if (kind == Kind::ERROR) (void)envelope_.getErrorMessage();
+      if (kind == Kind::SUBSCRIBE || kind == Kind::UNSUBSCRIBE || kind == Kind::CREDIT || kind == Kind::EVENT) {
+        (void)envelope_.getTopic();
+      }
       if (sender_.size() != 0 && sender_.size() != 16) {
         return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes");
       }
@@ -128,12 +136,11 @@ class DecodedMessage : public Message {
   std::optional<capnp::FlatArrayMessageReader> reader_;
 };
 
-// A small frame, copied into the message: aligned, and the frame's buffer goes back to ZeroMQ at once.
+// A small envelope, copied into the message: aligned, and the frame's buffer is not kept.
 class InlineFrameMessage final : public DecodedMessage {
  public:
-  Status init(const zmq::message_t& frame) {
-    const size_t size = frame.size();
-    std::memcpy(words_, frame.data(), size);
+  Status init(const unsigned char* data, size_t size) {
+    std::memcpy(words_, data, size);
     return read(kj::arrayPtr(static_cast<const capnp::word*>(words_), size / sizeof(capnp::word)));
   }
 
@@ -141,25 +148,27 @@ class InlineFrameMessage final : public DecodedMessage {
   alignas(capnp::word) capnp::word words_[k_inline_frame_words];
 };
 
+}  // namespace
+
+// A big received frame (or its aligned copy), shared by the big envelopes read from it.
+struct FrameReader::Storage {
+  zmq::message_t frame;
+  kj::Array<capnp::word> aligned;
+};
+
+namespace {
+
 class FrameMessage final : public DecodedMessage {
  public:
-  explicit FrameMessage(zmq::message_t&& frame) : frame_(std::move(frame)) {}
-
-  Status init() {
-    const size_t size = frame_.size();
-    const void* data = frame_.data();
-    if (reinterpret_cast<uintptr_t>(data) % alignof(capnp::word) != 0) {
-      copy_ = kj::heapArray<capnp::word>(size / sizeof(capnp::word));
-      std::memcpy(copy_.begin(), data, size);
-      data = copy_.begin();
-    }
-    return read(kj::arrayPtr(static_cast<const capnp::word*>(data), size / sizeof(capnp::word)));
-  }
+  explicit FrameMessage(std::shared_ptr<const void> storage) : storage_(std::move(storage)) {}
+  Status init(const capnp::word* words, size_t count) { return read(kj::arrayPtr(words, count)); }
 
  private:
-  zmq::message_t frame_;
-  kj::Array<capnp::word> copy_;
+  std::shared_ptr<const void> storage_;
 };
+
+// At most this many segments per envelope (Cap'n Proto's own stream reader allows 512).
+constexpr uint64_t k_max_segments = 512;
 
 }  // namespace
 
@@ -188,6 +197,11 @@ zmq::message_t Outgoing::to_frame() const {
   return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
 }
 
+size_t Outgoing::footprint() const {
+  const size_t words = size_words();
+  return sizeof(PooledBuilder) + (words > k_first_segment_words ? words * sizeof(capnp::word) : 0);
+}
+
 Outgoing Outgoing::clone() const {
   return copy_of(envelope_.asReader());
 }
@@ -205,22 +219,153 @@ MessagePtr Outgoing::to_message() && {
   return std::allocate_shared<BuiltMessage>(PoolAllocator<BuiltMessage>(), std::move(builder_));
 }
 
-Result<MessagePtr> decode_frame(zmq::message_t&& frame) {
+void Outgoing::append_to(FrameBatch& batch) const {
+  auto segments = builder_->builder->getSegmentsForOutput();
+  // Segment table: the count less one, each segment's size in words, padded to a whole word.
+  const size_t table_words = segments.size() / 2 + 1;
+  size_t total = table_words;
+  for (const auto& segment : segments) total += segment.size();
+  capnp::word* out = batch.extend(total);
+  auto* table = reinterpret_cast<uint32_t*>(out);
+  table[0] = static_cast<uint32_t>(segments.size() - 1);
+  for (size_t i = 0; i < segments.size(); ++i) table[i + 1] = static_cast<uint32_t>(segments[i].size());
+  if (segments.size() % 2 == 0) table[segments.size() + 1] = 0;
+  capnp::word* cursor = out + table_words;
+  for (const auto& segment : segments) {
+    std::memcpy(cursor, segment.begin(), segment.size() * sizeof(capnp::word));
+    cursor += segment.size();
+  }
+  ++batch.count_;
+}
+
+FrameBatch::FrameBatch(FrameBatch&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      words_(std::exchange(other.words_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)),
+      count_(std::exchange(other.count_, 0)) {}
+
+FrameBatch& FrameBatch::operator=(FrameBatch&& other) noexcept {
+  if (this != &other) {
+    std::free(data_);
+    data_ = std::exchange(other.data_, nullptr);
+    words_ = std::exchange(other.words_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+FrameBatch::~FrameBatch() {
+  std::free(data_);
+}
+
+capnp::word* FrameBatch::extend(size_t words) {
+  if (words_ + words > capacity_) {
+    const size_t capacity = std::max({capacity_ * 2, words_ + words, k_batch_initial_words});
+    auto* grown = static_cast<capnp::word*>(std::malloc(capacity * sizeof(capnp::word)));
+    if (!grown) throw std::bad_alloc();
+    if (words_ != 0) std::memcpy(grown, data_, words_ * sizeof(capnp::word));
+    std::free(data_);
+    data_ = grown;
+    capacity_ = capacity;
+  }
+  capnp::word* at = data_ + words_;
+  words_ += words;
+  return at;
+}
+
+zmq::message_t FrameBatch::take() {
+  zmq::message_t frame(data_, words_ * sizeof(capnp::word));
+  clear();
+  if (capacity_ > k_batch_keep_words) {  // a burst grew it: do not hold on to that much
+    std::free(data_);
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  return frame;
+}
+
+FrameReader::FrameReader(zmq::message_t&& frame) {
   const size_t size = frame.size();
   if (size == 0 || size % sizeof(capnp::word) != 0) {
-    return Status(ErrorCode::bad_envelope, "frame size " + std::to_string(size) + " is not whole words");
+    error_ = Status(ErrorCode::bad_envelope, "frame size " + std::to_string(size) + " is not whole words");
+    return;
   }
-  if (size > k_max_frame_bytes) return Status(ErrorCode::bad_envelope, "frame larger than 64 MiB");
+  if (size > k_max_frame_bytes) {
+    error_ = Status(ErrorCode::bad_envelope, "frame larger than 64 MiB");
+    return;
+  }
+  words_ = size / sizeof(capnp::word);
   if (size <= k_inline_frame_words * sizeof(capnp::word)) {
-    auto message = std::allocate_shared<InlineFrameMessage>(PoolAllocator<InlineFrameMessage>());
-    Status status = message->init(frame);
-    if (!status.ok()) return status;
-    return MessagePtr(std::move(message));
+    // Every envelope in it is small and copied out; ZeroMQ may keep such a frame unaligned, which is fine.
+    frame_ = std::move(frame);
+    bytes_ = static_cast<const unsigned char*>(frame_.data());
+    return;
   }
-  auto message = std::allocate_shared<FrameMessage>(PoolAllocator<FrameMessage>(), std::move(frame));
-  Status status = message->init();
-  if (!status.ok()) return status;
-  return MessagePtr(std::move(message));
+  storage_ = std::allocate_shared<Storage>(PoolAllocator<Storage>());
+  storage_->frame = std::move(frame);
+  const void* data = storage_->frame.data();
+  if (reinterpret_cast<uintptr_t>(data) % alignof(capnp::word) != 0) {
+    storage_->aligned = kj::heapArray<capnp::word>(words_);
+    std::memcpy(storage_->aligned.begin(), data, size);
+    data = storage_->aligned.begin();
+  }
+  bytes_ = static_cast<const unsigned char*>(data);
+}
+
+FrameReader::~FrameReader() = default;
+
+std::optional<Result<MessagePtr>> FrameReader::next() {
+  if (done_) return std::nullopt;
+  if (error_) {
+    done_ = true;
+    return Result<MessagePtr>(*error_);
+  }
+  if (offset_ >= words_) {
+    done_ = true;
+    return std::nullopt;
+  }
+  const size_t remaining = words_ - offset_;
+  const unsigned char* at = bytes_ + offset_ * sizeof(capnp::word);
+  auto framing_error = [this](const std::string& what) {
+    done_ = true;
+    return Result<MessagePtr>(
+        Status(ErrorCode::bad_envelope, "envelope at word " + std::to_string(offset_) + ": " + what));
+  };
+  uint32_t field = 0;
+  std::memcpy(&field, at, sizeof field);
+  const uint64_t segments = uint64_t{field} + 1;
+  if (segments > k_max_segments) return framing_error(std::to_string(segments) + " segments");
+  const size_t table_words = static_cast<size_t>(segments / 2 + 1);
+  if (table_words > remaining) return framing_error("segment table cut short");
+  uint64_t total = table_words;
+  for (uint64_t i = 0; i < segments; ++i) {
+    std::memcpy(&field, at + sizeof field * (i + 1), sizeof field);
+    total += field;
+  }
+  if (total > remaining) {
+    return framing_error("claims " + std::to_string(total) + " words, " + std::to_string(remaining) + " left");
+  }
+  offset_ += static_cast<size_t>(total);
+  const size_t bytes = static_cast<size_t>(total) * sizeof(capnp::word);
+  if (bytes <= k_inline_frame_words * sizeof(capnp::word)) {
+    auto message = std::allocate_shared<InlineFrameMessage>(PoolAllocator<InlineFrameMessage>());
+    Status status = message->init(at, bytes);
+    if (!status.ok()) return Result<MessagePtr>(std::move(status));
+    return Result<MessagePtr>(MessagePtr(std::move(message)));
+  }
+  auto message = std::allocate_shared<FrameMessage>(PoolAllocator<FrameMessage>(), storage_);
+  Status status = message->init(reinterpret_cast<const capnp::word*>(at), static_cast<size_t>(total));
+  if (!status.ok()) return Result<MessagePtr>(std::move(status));
+  return Result<MessagePtr>(MessagePtr(std::move(message)));
+}
+
+Result<MessagePtr> decode_frame(zmq::message_t&& frame) {
+  FrameReader reader(std::move(frame));
+  auto first = reader.next();
+  if (!first) return Status(ErrorCode::bad_envelope, "empty frame");
+  if (first->ok() && reader.next()) return Status(ErrorCode::bad_envelope, "more than one envelope in the frame");
+  return std::move(*first);
 }
 
 Outgoing make_answer(const Message& request, Kind kind) {

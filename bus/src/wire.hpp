@@ -1,5 +1,7 @@
-// Encoding and decoding of envelopes on the wire (one ZeroMQ frame = one unpacked single-segment Cap'n Proto
-// message) and in process (a builder handed over without serialization).
+// Encoding and decoding of envelopes on the wire and in process (a builder handed over without serialization).
+// On the wire one ZeroMQ frame carries one or more envelopes back to back, each an unpacked Cap'n Proto message
+// in the standard stream framing (segment table, then segments): the envelopes a node sends to one peer in one
+// turn of its reactor travel as one frame (FrameBatch), and a frame of one envelope is the same format.
 #pragma once
 
 #include <chrono>
@@ -33,6 +35,8 @@ BuilderPtr make_builder(size_t first_segment_words = 0);
 capnp::MallocMessageBuilder& message_builder(PooledBuilder& builder);
 
 // An envelope under construction. Owns its builder; becomes a frame (to send) or a Message (local call).
+class FrameBatch;
+
 class Outgoing {
  public:
   explicit Outgoing(Kind kind);
@@ -42,9 +46,13 @@ class Outgoing {
   proto::Envelope::Builder envelope() { return envelope_; }
   // Serializes into one frame (one copy, into ZeroMQ's buffer).
   zmq::message_t to_frame() const;
+  // Appends the envelope, framed, to a batch (one copy, into the batch's buffer).
+  void append_to(FrameBatch& batch) const;
   // Hands the builder to a Message without serializing (same-process calls).
   MessagePtr to_message() &&;
   size_t size_words() const;
+  // The memory it holds (its encoding, or the pooled first segment if bigger), for budgets.
+  size_t footprint() const;
   // A deep copy (the reply cache keeps one while the original is sent).
   Outgoing clone() const;
   // A builder holding a copy of a received or encoded envelope (to re-stamp and resend it).
@@ -56,8 +64,58 @@ class Outgoing {
   proto::Envelope::Builder envelope_;
 };
 
-// Decodes and checks one frame: alignment, size, framing, protocol version, and every envelope field readable.
-// The payload is checked when a handler reads it.
+// Envelopes waiting to go to one peer as one frame. The buffer is kept between frames (no allocation once warm).
+class FrameBatch {
+ public:
+  FrameBatch() = default;
+  FrameBatch(FrameBatch&& other) noexcept;
+  FrameBatch& operator=(FrameBatch&& other) noexcept;
+  ~FrameBatch();
+
+  bool empty() const { return count_ == 0; }
+  size_t count() const { return count_; }
+  size_t bytes() const { return words_ * sizeof(capnp::word); }
+  // The envelopes appended so far as one frame; the batch is empty afterwards.
+  zmq::message_t take();
+  void clear() {
+    words_ = 0;
+    count_ = 0;
+  }
+
+ private:
+  friend class Outgoing;
+  // Room for `words` more words at the end; returns where they go (the caller fills them).
+  capnp::word* extend(size_t words);
+  capnp::word* data_ = nullptr;
+  size_t words_ = 0, capacity_ = 0, count_ = 0;
+};
+
+// Reads the envelopes of one received frame in order, checking each: size, framing, protocol version, and
+// every envelope field the bus reads for its kind (method and sender always, errorMessage of an error, topic of
+// a subscription message or event; the payload is checked when a handler reads it). An envelope that fails its
+// checks is an error and reading goes on with the next; a framing error (a size that does not fit the frame)
+// is an error that ends the frame, since nothing after it can be found.
+class FrameReader {
+ public:
+  explicit FrameReader(zmq::message_t&& frame);
+  FrameReader(const FrameReader&) = delete;
+  FrameReader& operator=(const FrameReader&) = delete;
+  ~FrameReader();
+
+  // The next envelope, or nullopt at the end of the frame.
+  std::optional<Result<MessagePtr>> next();
+
+ private:
+  struct Storage;
+  zmq::message_t frame_;                  // small frames: envelopes are copied out of it
+  std::shared_ptr<Storage> storage_;      // big frames: shared by the envelopes read from it
+  const unsigned char* bytes_ = nullptr;  // the frame's words (aligned when big)
+  size_t words_ = 0, offset_ = 0;
+  std::optional<Status> error_;  // a frame refused as a whole (reported once)
+  bool done_ = false;
+};
+
+// Decodes a frame that must hold exactly one envelope (a copy kept to resend, a test's frame).
 Result<MessagePtr> decode_frame(zmq::message_t&& frame);
 
 // An answer (reply or error) to `request`, echoing its method, request id and handler id.

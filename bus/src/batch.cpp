@@ -1,0 +1,101 @@
+// Batches: the envelopes a node sends to one peer (its DEALER) or one caller (through its ROUTER) in a turn of
+// the reactor, after the first, travel as one frame. The turn hook sends them before the reactor polls again.
+#include "node_impl.hpp"
+
+namespace skymesh::bus {
+namespace {
+
+// A handler queue or a calling loop that keeps the reactor from turning sends what waited this long.
+constexpr auto k_batch_flush_after = std::chrono::microseconds(200);
+// A caller whose queue stays full: its batch is tried again this often.
+constexpr auto k_flush_retry = std::chrono::milliseconds(1);
+
+}  // namespace
+
+void Node::Impl::queue_flush(Peer& peer) {
+  if (peer.queued_flush) return;
+  peer.queued_flush = true;
+  flush_peers.push_back(peer.shared_from_this());
+}
+
+void Node::Impl::queue_flush(const std::string& identity, CallerState& caller) {
+  if (caller.queued_flush) return;
+  caller.queued_flush = true;
+  flush_callers.push_back(identity);
+}
+
+void Node::Impl::note_batched() {
+  if (batched) return;
+  batched = true;
+  batched_at = Clock::now();
+}
+
+void Node::Impl::flush_batches_if_due(Clock::time_point now) {
+  if (batched && now - batched_at >= k_batch_flush_after) flush_batches();
+}
+
+void Node::Impl::flush_batches() {
+  batched = false;
+  // Indexed: a batch that cannot go reroutes its calls, which may queue another peer.
+  for (size_t i = 0; i < flush_peers.size(); ++i) {
+    std::shared_ptr<Peer> peer = flush_peers[i];
+    flush_peer(*peer);
+  }
+  flush_peers.clear();
+  if (flush_callers.empty()) return;
+  std::vector<std::string> blocked;
+  for (const std::string& identity : flush_callers) {
+    auto found = callers.find(identity);
+    if (found == callers.end()) continue;
+    if (flush_caller(identity, found->second) == FlushResult::blocked) blocked.push_back(identity);
+  }
+  flush_callers = std::move(blocked);
+  if (flush_callers.empty()) return;
+  for (const std::string& identity : flush_callers) callers[identity].queued_flush = true;
+  batched = true;
+  if (!flush_retry_scheduled && !stopped) {
+    // Something must wake the reactor to try again: a fiber asleep for the retry interval does.
+    flush_retry_scheduled = true;
+    reactor.spawn([this]() {
+      boost::this_fiber::sleep_for(k_flush_retry);
+      flush_retry_scheduled = false;
+    });
+  }
+}
+
+void Node::Impl::flush_peer(Peer& peer) {
+  peer.sent_this_turn = false;
+  peer.queued_flush = false;
+  if (peer.batch.empty()) return;
+  const size_t count = peer.batch.count();
+  zmq::message_t frame = peer.batch.take();
+  if (peer.socket->send(frame, zmq::send_flags::dontwait)) {
+    peer.batch_requests.clear();
+    return;
+  }
+  // Not connected any more (or its queue is full): the batch's calls go to another replica or wait.
+  logger.warn("batch_not_sent", {{"peer", peer.endpoint}, {"envelopes", std::to_string(count)}});
+  std::vector<uint64_t> unsent;
+  unsent.swap(peer.batch_requests);
+  for (uint64_t request_id : unsent) reroute_unsent(peer, request_id);
+}
+
+Node::Impl::FlushResult Node::Impl::flush_caller(const std::string& identity, CallerState& caller) {
+  caller.sent_this_turn = false;
+  caller.queued_flush = false;
+  if (caller.batch.empty()) return FlushResult::sent;
+  try {
+    zmq::message_t id_frame(identity.data(), identity.size());
+    if (!router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return FlushResult::blocked;
+    zmq::message_t frame = caller.batch.take();
+    router->send(frame, zmq::send_flags::dontwait);
+    return FlushResult::sent;
+  } catch (const zmq::error_t& e) {
+    // EHOSTUNREACH: the caller disconnected; its answers have nowhere to go.
+    logger.warn("caller_gone", {{"error", e.what()}, {"envelopes", std::to_string(caller.batch.count())}});
+    forget_caller(identity);
+    return FlushResult::gone;
+  }
+}
+
+}  // namespace skymesh::bus
