@@ -344,6 +344,8 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
     status = Status(ErrorCode::bad_request, std::string("payload did not decode as ") +
                                                 entry.request_schema.getShortDisplayName().cStr() + ": " +
                                                 e.getDescription().cStr());
+  } catch (const StatusError& e) {
+    status = e.status();
   } catch (const std::exception& e) {
     logger.error("handler_exception", {{"method", method}, {"what", e.what()}});
     status = Status(ErrorCode::internal, std::string("handler failed: ") + e.what());

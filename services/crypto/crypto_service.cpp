@@ -59,27 +59,18 @@ cipher::SecretBytes hash_of(proto::HashKind kind, cipher::ByteView data) {
 CryptoService::CryptoService(bus::Node& node, bus::WorkerPool& pool, const cipher::Secp256k1& ctx)
     : node_(node), pool_(pool), ctx_(ctx) {}
 
-template <typename Req, typename Rep>
-void CryptoService::serve(const std::string& name, Method<Req, Rep> method, StateClass state_class) {
-  node_.handle<Req, Rep>(
-      name,
-      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
-        return (this->*method)(request, reply);
-      },
-      bus::MethodOptions{state_class, {}, false});
-}
-
 bus::Status CryptoService::attach() {
+  using namespace proto;
   constexpr StateClass pure = StateClass::INVARIANT_FUNCTIONAL;
-  serve<proto::DeriveRequest, proto::DeriveReply>("crypto.derive", &CryptoService::derive, pure);
-  serve<proto::KeygenRequest, proto::KeyPair>("crypto.keygen", &CryptoService::keygen, StateClass::PER_REQUEST);
-  serve<proto::SignRequest, proto::SignReply>("crypto.sign", &CryptoService::sign, pure);
-  serve<proto::VerifyRequest, proto::VerifyReply>("crypto.verify", &CryptoService::verify, pure);
-  serve<proto::VerifyBatchRequest, proto::VerifyBatchReply>("crypto.verifyBatch", &CryptoService::verify_batch, pure);
-  serve<proto::RecoverRequest, proto::RecoverReply>("crypto.recover", &CryptoService::recover, pure);
-  serve<proto::AddressRequest, proto::AddressReply>("crypto.address", &CryptoService::address, pure);
-  serve<proto::HashRequest, proto::HashReply>("crypto.hash", &CryptoService::hash, pure);
-  serve<proto::EcdhRequest, proto::EcdhReply>("crypto.ecdh", &CryptoService::ecdh, pure);
+  node_.handle<DeriveRequest, DeriveReply>("crypto.derive", this, &CryptoService::derive, {pure});
+  node_.handle<KeygenRequest, KeyPair>("crypto.keygen", this, &CryptoService::keygen, {StateClass::PER_REQUEST});
+  node_.handle<SignRequest, SignReply>("crypto.sign", this, &CryptoService::sign, {pure});
+  node_.handle<VerifyRequest, VerifyReply>("crypto.verify", this, &CryptoService::verify, {pure});
+  node_.handle<VerifyBatchRequest, VerifyBatchReply>("crypto.verifyBatch", this, &CryptoService::verify_batch, {pure});
+  node_.handle<RecoverRequest, RecoverReply>("crypto.recover", this, &CryptoService::recover, {pure});
+  node_.handle<AddressRequest, AddressReply>("crypto.address", this, &CryptoService::address, {pure});
+  node_.handle<HashRequest, HashReply>("crypto.hash", this, &CryptoService::hash, {pure});
+  node_.handle<EcdhRequest, EcdhReply>("crypto.ecdh", this, &CryptoService::ecdh, {pure});
   return bus::Status();
 }
 

@@ -36,11 +36,6 @@ class CryptoService {
   bus::Status attach();
 
  private:
-  template <typename Req, typename Rep>
-  using Method = bus::Status (CryptoService::*)(typename Req::Reader, typename Rep::Builder);
-  template <typename Req, typename Rep>
-  void serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class);
-
   bus::Status derive(proto::DeriveRequest::Reader request, proto::DeriveReply::Builder reply);
   bus::Status keygen(proto::KeygenRequest::Reader request, proto::KeyPair::Builder reply);
   bus::Status sign(proto::SignRequest::Reader request, proto::SignReply::Builder reply);

@@ -56,28 +56,18 @@ WalletService::WalletGuard WalletService::guard_wallet(const std::string& id) {
   return WalletGuard{std::move(mutex), std::move(lock)};
 }
 
-template <typename Req, typename Rep>
-void WalletService::serve(const std::string& name, Method<Req, Rep> method) {
-  node_.handle<Req, Rep>(
-      name,
-      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
-        return (this->*method)(request, reply);
-      },
-      bus::MethodOptions{bus::StateClass::PER_REQUEST, {}, false});
-}
-
 bus::Status WalletService::attach() {
   using namespace proto;
-  serve<WalletCreateRequest, WalletCreateReply>("wallet.create", &WalletService::create);
-  serve<WalletListRequest, WalletListReply>("wallet.list", &WalletService::list);
-  serve<WalletAddressesRequest, WalletAddressesReply>("wallet.addresses", &WalletService::addresses);
-  serve<WalletPasswordRequest, WalletInfo>("wallet.encrypt", &WalletService::encrypt);
-  serve<WalletPasswordRequest, WalletInfo>("wallet.decrypt", &WalletService::decrypt);
-  serve<WalletPasswordRequest, WalletSeedReply>("wallet.seed", &WalletService::seed);
-  serve<WalletIdRequest, WalletBalanceReply>("wallet.balance", &WalletService::balance);
-  serve<WalletIdRequest, WalletOutputsReply>("wallet.outputs", &WalletService::outputs);
-  serve<WalletSendRequest, WalletSendReply>("wallet.send", &WalletService::send);
-  serve<WalletIdRequest, WalletHistoryReply>("wallet.history", &WalletService::history);
+  node_.handle<WalletCreateRequest, WalletCreateReply>("wallet.create", this, &WalletService::create);
+  node_.handle<WalletListRequest, WalletListReply>("wallet.list", this, &WalletService::list);
+  node_.handle<WalletAddressesRequest, WalletAddressesReply>("wallet.addresses", this, &WalletService::addresses);
+  node_.handle<WalletPasswordRequest, WalletInfo>("wallet.encrypt", this, &WalletService::encrypt);
+  node_.handle<WalletPasswordRequest, WalletInfo>("wallet.decrypt", this, &WalletService::decrypt);
+  node_.handle<WalletPasswordRequest, WalletSeedReply>("wallet.seed", this, &WalletService::seed);
+  node_.handle<WalletIdRequest, WalletBalanceReply>("wallet.balance", this, &WalletService::balance);
+  node_.handle<WalletIdRequest, WalletOutputsReply>("wallet.outputs", this, &WalletService::outputs);
+  node_.handle<WalletSendRequest, WalletSendReply>("wallet.send", this, &WalletService::send);
+  node_.handle<WalletIdRequest, WalletHistoryReply>("wallet.history", this, &WalletService::history);
   return bus::Status();
 }
 

@@ -39,11 +39,6 @@ class WalletService {
   bus::Status attach();
 
  private:
-  template <typename Req, typename Rep>
-  using Method = bus::Status (WalletService::*)(typename Req::Reader, typename Rep::Builder);
-  template <typename Req, typename Rep>
-  void serve(const std::string& name, Method<Req, Rep> method);
-
   bus::Status create(proto::WalletCreateRequest::Reader request, proto::WalletCreateReply::Builder reply);
   bus::Status list(proto::WalletListRequest::Reader request, proto::WalletListReply::Builder reply);
   bus::Status addresses(proto::WalletAddressesRequest::Reader request, proto::WalletAddressesReply::Builder reply);

@@ -38,6 +38,44 @@ TEST_CASE("a handler's error reaches the caller with its stable code and message
   });
 }
 
+namespace {
+
+// A service in the usual shape: methods are member functions, one of them deep in a layer that throws.
+struct Shelf {
+  bus::Status put(proto::EchoRequest::Reader request, proto::EchoReply::Builder reply) {
+    if (request.getText() == "full") throw bus::StatusError(bus::Status(bus::ErrorCode::storage, "the shelf is full"));
+    if (request.getText() == "broken") throw std::runtime_error("a plank broke");
+    reply.setText(request.getText());
+    reply.setCalls(++puts);
+    return bus::Status();
+  }
+  uint64_t puts = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a member function serves a method; a StatusError it throws reaches the caller as that status") {
+  test::BusFixture bus;
+  Shelf shelf;
+  bus.server.handle<proto::EchoRequest, proto::EchoReply>("shelf.put", &shelf, &Shelf::put);
+  bus.run([&]() {
+    auto client = bus.client();
+    auto stored = echo_call(client, "shelf.put", "a book");
+    REQUIRE(stored.ok());
+    CHECK(std::string((*stored.value()).getText()) == "a book");
+    CHECK((*stored.value()).getCalls() == 1);
+    auto full = echo_call(client, "shelf.put", "full");
+    REQUIRE_FALSE(full.ok());
+    CHECK(full.status().code() == bus::ErrorCode::storage);
+    CHECK(full.status().message() == "the shelf is full");
+    auto broken = echo_call(client, "shelf.put", "broken");
+    REQUIRE_FALSE(broken.ok());
+    CHECK(broken.status().code() == bus::ErrorCode::internal);
+    CHECK(echo_call(client, "shelf.put", "another").ok());
+    CHECK(shelf.puts == 2);
+  });
+}
+
 TEST_CASE("a payload of the wrong type gets bad_payload_type") {
   test::BusFixture bus;
   bus.run([&]() {

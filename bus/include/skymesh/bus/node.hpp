@@ -91,6 +91,19 @@ class Node {
         },
         std::move(options));
   }
+  // Kind 1 served by a member function of a service object, the usual serverlet shape:
+  // `node.handle<Req, Rep>("svc.method", this, &Service::method, options)`. The object must outlive the node's
+  // serving (services are held by the node: hold()).
+  template <typename Req, typename Rep, typename T>
+  void handle(const std::string& method, T* object, Status (T::*fn)(typename Req::Reader, typename Rep::Builder),
+              MethodOptions options = {}) {
+    handle<Req, Rep>(
+        method,
+        [object, fn](CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
+          return (object->*fn)(request, reply);
+        },
+        std::move(options));
+  }
   void handle_raw(const std::string& method, capnp::StructSchema request_schema, capnp::StructSchema reply_schema,
                   RawHandler fn, MethodOptions options);
 

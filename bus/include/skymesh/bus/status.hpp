@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +58,18 @@ class [[nodiscard]] Status {
  private:
   ErrorCode code_ = ErrorCode::ok;
   std::string message_;
+};
+
+// An exception carrying a Status, for code deep inside a handler (a storage layer, say) that cannot return one:
+// the bus answers a handler that throws it with the status's code and message, as if the handler had returned
+// it. Any other exception from a handler is answered `internal`.
+class StatusError : public std::runtime_error {
+ public:
+  explicit StatusError(Status status) : std::runtime_error(status.message()), status_(std::move(status)) {}
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
 };
 
 template <typename T>
