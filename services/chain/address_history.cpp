@@ -2,12 +2,12 @@
 // for every confirmed transaction that paid the address or spent one of its outputs. Values are big-endian, so
 // LMDB's dupsort order is chain order. Written with each block; built once from the stored blocks for a store
 // that predates it (meta "history_index" marks it complete).
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <functional>
-#include <set>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "chain_store.hpp"
 
@@ -27,14 +27,18 @@ Location location_bytes(uint64_t seq, uint32_t index) {
   return out;
 }
 
-// Adds one entry per (address, transaction) of the block; owner_of names the address of a spent output.
+// Adds one entry per (address, transaction) of the block; owner_of names the address of a spent output, and is
+// called for every input of every transaction, in block order.
 void index_block(MDB_txn* txn, MDB_dbi history, const coin::Block& block,
                  const std::function<coin::Address(const coin::Sha256&)>& owner_of) {
+  std::vector<AddressKey> touched;
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const coin::Transaction& tx = block.transactions[i];
-    std::set<AddressKey> touched;
-    for (const coin::TransactionOutput& out : tx.outputs) touched.insert(out.address.to_binary());
-    for (const coin::Sha256& input : tx.inputs) touched.insert(owner_of(input).to_binary());
+    touched.clear();
+    for (const coin::TransactionOutput& out : tx.outputs) touched.push_back(out.address.to_binary());
+    for (const coin::Sha256& input : tx.inputs) touched.push_back(owner_of(input).to_binary());
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     const Location value = location_bytes(block.header.seq, static_cast<uint32_t>(i));
     for (const AddressKey& address : touched) {
       MDB_val k = mdb_val(cipher::ByteView(address));
@@ -48,13 +52,14 @@ void index_block(MDB_txn* txn, MDB_dbi history, const coin::Block& block,
 }  // namespace
 
 void ChainStore::index_history(MDB_txn* txn, const coin::Block& block, const coin::BlockEffect& effect) const {
-  std::unordered_map<coin::Sha256, coin::Address, coin::Sha256Hasher> owners;
-  for (const coin::UxOut& ux : effect.spent) owners.emplace(coin::ux_id(ux), ux.body.address);
-  for (const coin::UxOut& ux : effect.created) owners.emplace(coin::ux_id(ux), ux.body.address);
-  index_block(txn, history_, block, [&owners](const coin::Sha256& id) {
-    auto found = owners.find(id);
-    if (found == owners.end()) throw StoreError("chain store: block input " + id.hex() + " is not among its spends");
-    return found->second;
+  // index_block asks for the inputs' owners in block order, the order of effect.spent: each answer is the next
+  // spent output, its id checked against the input asked about.
+  size_t next = 0;
+  index_block(txn, history_, block, [&effect, &next](const coin::Sha256& id) {
+    if (next >= effect.spent.size() || effect.spent_ids[next] != id) {
+      throw StoreError("chain store: block input " + id.hex() + " is not among its spends");
+    }
+    return effect.spent[next++].body.address;
   });
 }
 

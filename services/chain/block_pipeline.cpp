@@ -50,8 +50,10 @@ namespace {
 class PendingView final : public coin::UnspentLookup {
  public:
   PendingView(const coin::UnspentLookup& base, const coin::BlockEffect& effect) : base_(base), effect_(effect) {
-    for (const coin::UxOut& ux : effect.spent) spent_.insert(coin::ux_id(ux));
-    for (const coin::UxOut& ux : effect.created) created_.emplace(coin::ux_id(ux), &ux);
+    spent_.reserve(effect.spent_ids.size());
+    spent_.insert(effect.spent_ids.begin(), effect.spent_ids.end());
+    created_.reserve(effect.created_ids.size());
+    for (size_t i = 0; i < effect.created.size(); ++i) created_.emplace(effect.created_ids[i], &effect.created[i]);
   }
   std::optional<coin::UxOut> find_unspent(const coin::Sha256& id) const override {
     if (auto it = created_.find(id); it != created_.end()) return *it->second;

@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <numeric>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -34,6 +37,23 @@ void put(MDB_txn* txn, MDB_dbi dbi, cipher::ByteView key, cipher::ByteView value
   MDB_val k = mdb_val(key);
   MDB_val v = mdb_val(value);
   check_mdb(mdb_put(txn, dbi, &k, &v, 0), what);
+}
+
+using AddressKey = std::array<uint8_t, coin::Address::k_binary_size>;
+
+// Positions of ids in ascending order of the ids (equal ids in position order, so the last one written wins as in
+// block order; a valid block holds none).
+std::vector<uint32_t> key_order(const std::vector<coin::Sha256>& ids) {
+  std::vector<uint32_t> order(ids.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&ids](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
+  return order;
+}
+
+bool by_address_then_id(const std::pair<AddressKey, const coin::Sha256*>& a,
+                        const std::pair<AddressKey, const coin::Sha256*>& b) {
+  if (a.first != b.first) return a.first < b.first;
+  return *a.second < *b.second;
 }
 
 template <typename T>
@@ -123,9 +143,12 @@ std::optional<coin::Bytes> ChainStore::get(MDB_txn* txn, MDB_dbi dbi, cipher::By
 }
 
 std::optional<coin::UxOut> ChainStore::unspent_in(MDB_txn* txn, const coin::Sha256& id) const {
-  auto bytes = get(txn, unspent_, id.view());
-  if (!bytes) return std::nullopt;
-  return decode_or_throw(coin::decode_ux_out(*bytes), "unspent output");
+  MDB_val k = mdb_val(id.view());
+  MDB_val v;
+  const int rc = mdb_get(txn, unspent_, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  check_mdb(rc, "mdb_get unspent");
+  return decode_or_throw(coin::decode_ux_out(bytes_of(v)), "unspent output");  // decoded in place: no copy
 }
 
 void ChainStore::load_meta() {
@@ -167,6 +190,10 @@ void ChainStore::write_checked(const coin::Block& block, const coin::BlockEffect
 
 void ChainStore::write_effect(MdbTxn& txn, const coin::Block& block, const coin::BlockEffect& effect,
                               const std::optional<coin::Signature>& sig) {
+  if (effect.txids.size() != block.transactions.size() || effect.spent_ids.size() != effect.spent.size() ||
+      effect.created_ids.size() != effect.created.size()) {
+    throw std::logic_error("chain store: an effect whose ids do not match its block (not check_block's)");
+  }
   MDB_txn* t = txn.get();
   const uint64_t seq = block.header.seq;
   const SeqKey key = seq_key(seq);
@@ -174,31 +201,48 @@ void ChainStore::write_effect(MdbTxn& txn, const coin::Block& block, const coin:
   put(t, block_hash_, key, id.view(), "put block_hash");
   put(t, block_seq_, id.view(), key, "put block_seq");
   if (sig) put(t, block_sig_, key, sig->view(), "put block_sig");
-  put(t, object_, id.view(), coin::encode(block), "put block object");
-  for (size_t i = 0; i < block.transactions.size(); ++i) {
-    const coin::Transaction& tx = block.transactions[i];
-    const coin::Bytes encoded = coin::encode(tx);
-    const coin::Sha256 txid = cipher::sha256(encoded);
-    put(t, tx_, txid.view(), tx_location_bytes(seq, static_cast<uint32_t>(i)), "put tx");
-    put(t, object_, txid.view(), encoded, "put tx object");
+  // The block is encoded once; each transaction's object is its slice of that encoding (the transactions follow
+  // the header and their u32 count back to back), stored under the id check_block hashed.
+  const coin::Bytes encoded_block = coin::encode(block);
+  put(t, object_, id.view(), encoded_block, "put block object");
+  std::vector<cipher::ByteView> encoded_txs;
+  encoded_txs.reserve(block.transactions.size());
+  for (size_t offset = coin::k_block_header_size + 4; const coin::Transaction& tx : block.transactions) {
+    encoded_txs.emplace_back(encoded_block.data() + offset, coin::encoded_size(tx));
+    offset += encoded_txs.back().size();
   }
-  for (const coin::UxOut& ux : effect.spent) {
-    const coin::Sha256 uxid = coin::ux_id(ux);
-    MDB_val k = mdb_val(uxid.view());
+  // The keys are hashes, so a block's writes land all over each tree; made in key order, each one finds the
+  // pages the one before it walked still in cache.
+  for (const uint32_t i : key_order(effect.txids)) {
+    put(t, tx_, effect.txids[i].view(), tx_location_bytes(seq, i), "put tx");
+    put(t, object_, effect.txids[i].view(), encoded_txs[i], "put tx object");
+  }
+  for (const uint32_t i : key_order(effect.spent_ids)) {
+    MDB_val k = mdb_val(effect.spent_ids[i].view());
     check_mdb(mdb_del(t, unspent_, &k, nullptr), "del unspent");
-    const auto address = ux.body.address.to_binary();
+  }
+  std::vector<std::pair<AddressKey, const coin::Sha256*>> addresses;
+  addresses.reserve(std::max(effect.spent.size(), effect.created.size()));
+  for (size_t i = 0; i < effect.spent.size(); ++i)
+    addresses.emplace_back(effect.spent[i].body.address.to_binary(), &effect.spent_ids[i]);
+  std::sort(addresses.begin(), addresses.end(), by_address_then_id);
+  for (const auto& [address, uxid] : addresses) {
     MDB_val ak = mdb_val(cipher::ByteView(address));
-    MDB_val av = mdb_val(uxid.view());
+    MDB_val av = mdb_val(uxid->view());
     check_mdb(mdb_del(t, address_, &ak, &av), "del address");
   }
-  for (const coin::UxOut& ux : effect.created) {
-    const coin::Sha256 uxid = coin::ux_id(ux);
-    const coin::Bytes encoded = coin::encode(ux);
+  for (const uint32_t i : key_order(effect.created_ids)) {
+    const coin::Sha256& uxid = effect.created_ids[i];
+    const coin::Bytes encoded = coin::encode(effect.created[i]);
     put(t, unspent_, uxid.view(), encoded, "put unspent");
     put(t, object_, uxid.view(), encoded, "put output object");
-    const auto address = ux.body.address.to_binary();
-    put(t, address_, cipher::ByteView(address), uxid.view(), "put address");
   }
+  addresses.clear();
+  for (size_t i = 0; i < effect.created.size(); ++i)
+    addresses.emplace_back(effect.created[i].body.address.to_binary(), &effect.created_ids[i]);
+  std::sort(addresses.begin(), addresses.end(), by_address_then_id);
+  for (const auto& [address, uxid] : addresses)
+    put(t, address_, cipher::ByteView(address), uxid->view(), "put address");
   index_history(t, block, effect);
   const uint64_t count = unspent_count_ + effect.created.size() - effect.spent.size();
   put(t, meta_, cipher::as_bytes(k_head_key), key, "put head");

@@ -87,8 +87,10 @@ class ChainStore {
 
   // Writes a block checked elsewhere (BlockPipeline::submit checks it against a read snapshot with the block
   // before it laid over) in one synced write transaction and moves the head. Precondition: `effect` is
-  // check_block's for this block against exactly the stored state. May run on another thread than the one that
-  // checked it, while that one only reads through its own snapshot; never beside any other use of the store.
+  // check_block's for this block against exactly the stored state: the block, its transactions and outputs are
+  // written under the ids it carries, not hashed again (std::logic_error, nothing written, if their counts do not
+  // match the block). May run on another thread than the one that checked it, while that one only reads through
+  // its own snapshot; never beside any other use of the store.
   void write_checked(const coin::Block& block, const coin::BlockEffect& effect,
                      const std::optional<coin::Signature>& sig);
 

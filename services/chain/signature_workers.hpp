@@ -1,5 +1,5 @@
-// Signature recovery for whole blocks and batches on every core. start() computes each signature's digest on the
-// calling thread, spreads the recoveries over worker threads and returns at once, so the caller can check and
+// Signature recovery for whole blocks and batches on every core. start() copies each signature with what it
+// signs, spreads the digests and recoveries over worker threads and returns at once, so the caller can check and
 // write one block while the next block's signatures are recovered; wait() suspends only the calling fiber (a
 // fiber-aware promise: the reactor keeps serving meanwhile), or the thread outside a reactor.
 //

@@ -98,7 +98,11 @@ uint64_t block_size(const Block& block) {
 }
 
 std::vector<UxOut> create_unspents(const BlockHeader& header, const Transaction& tx) {
-  const Sha256 source = header.seq == 0 ? Sha256{} : transaction_id(tx);
+  return create_unspents(header, tx, header.seq == 0 ? Sha256{} : transaction_id(tx));
+}
+
+std::vector<UxOut> create_unspents(const BlockHeader& header, const Transaction& tx, const Sha256& txid) {
+  const Sha256 source = header.seq == 0 ? Sha256{} : txid;
   std::vector<UxOut> out;
   out.reserve(tx.outputs.size());
   for (const TransactionOutput& o : tx.outputs) {

@@ -7,9 +7,12 @@
 namespace skymesh::coin {
 namespace {
 
+CoinFault in_transaction(std::size_t index, const Sha256& txid, const CoinFault& f) {
+  return CoinFault{f.code, "transaction " + std::to_string(index) + " (" + txid.hex() + "): " + f.message};
+}
+
 CoinFault in_transaction(std::size_t index, const Transaction& tx, const CoinFault& f) {
-  return CoinFault{f.code,
-                   "transaction " + std::to_string(index) + " (" + transaction_id(tx).hex() + "): " + f.message};
+  return in_transaction(index, transaction_id(tx), f);
 }
 
 Result<BlockEffect> check_genesis(const UnspentLookup& unspent, const Block& block,
@@ -34,12 +37,14 @@ Result<BlockEffect> check_genesis(const UnspentLookup& unspent, const Block& blo
   }
   BlockEffect effect;
   effect.created = create_unspents(h, block.transactions[0]);
+  effect.txids.push_back(transaction_id(block.transactions[0]));
   effect.fees.push_back(0);
   effect.ux_hash_after = unspent.ux_hash();
   for (const UxOut& ux : effect.created) {
-    if (unspent.find_unspent(ux_id(ux))) {
-      return CoinFault{CoinError::output_collides_unspent, "output " + ux_id(ux).hex() + " exists"};
-    }
+    const Sha256 id = ux_id(ux);
+    if (unspent.find_unspent(id))
+      return CoinFault{CoinError::output_collides_unspent, "output " + id.hex() + " exists"};
+    effect.created_ids.push_back(id);
     xor_into(effect.ux_hash_after, snapshot_hash(ux));
   }
   return effect;
@@ -65,7 +70,12 @@ Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLooku
                                 const std::optional<BlockHeader>& head, const Block& block,
                                 const std::optional<GenesisParams>& genesis, const RecoveredSigners* recovered) {
   if (!head) return check_genesis(unspent, block, genesis);
-  if (Check header = check_block_header(*head, block); !header) return header.fault();
+  // Each transaction is encoded and hashed once, here: its id serves the body hash, the ids of the outputs it
+  // creates, the messages and the effect (whose ids the store writes under).
+  std::vector<Sha256> txids;
+  txids.reserve(block.transactions.size());
+  for (const Transaction& tx : block.transactions) txids.push_back(transaction_id(tx));
+  if (Check header = check_block_header(*head, block, txids); !header) return header.fault();
   if (block.transactions.empty()) return CoinFault{CoinError::no_transactions, "block has no transactions"};
 
   BlockEffect effect;
@@ -73,35 +83,38 @@ Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLooku
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
     const Transaction& tx = block.transactions[i];
     auto spent = find_inputs(unspent, tx);
-    if (!spent) return in_transaction(i, tx, spent.fault());
+    if (!spent) return in_transaction(i, txids[i], spent.fault());
     if (Check hard = check_transaction_hard(ctx, tx, *head, spent.value(), TxContext::in_block, recovered); !hard) {
-      return in_transaction(i, tx, hard.fault());
+      return in_transaction(i, txids[i], hard.fault());
     }
-    for (UxOut& ux : create_unspents(block.header, tx)) {
+    for (UxOut& ux : create_unspents(block.header, tx, txids[i])) {
       const Sha256 id = ux_id(ux);
       if (unspent.find_unspent(id)) {
-        return in_transaction(i, tx, {CoinError::output_collides_unspent, "output " + id.hex() + " already exists"});
+        return in_transaction(i, txids[i],
+                              {CoinError::output_collides_unspent, "output " + id.hex() + " already exists"});
       }
       if (!created_ids.insert(id).second) {
-        return in_transaction(i, tx,
+        return in_transaction(i, txids[i],
                               {CoinError::duplicate_output_in_block,
                                "output " + id.hex() + " is created by an earlier transaction of the block"});
       }
       effect.created.push_back(std::move(ux));
+      effect.created_ids.push_back(id);
     }
     // Blocks from the chain may hold transactions whose fee overflows; their fee counts as 0.
     auto fee = transaction_fee(tx, head->time, spent.value());
     effect.fees.push_back(fee ? fee.value() : 0);
     effect.fee += effect.fees.back();
     for (UxOut& ux : spent.value()) effect.spent.push_back(std::move(ux));
+    // The hard rules checked ux_id(spent[k]) == inputs[k].
+    effect.spent_ids.insert(effect.spent_ids.end(), tx.inputs.begin(), tx.inputs.end());
   }
   std::unordered_set<Sha256, Sha256Hasher> spent_ids;
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
     for (const Sha256& id : block.transactions[i].inputs) {
       if (!spent_ids.insert(id).second) {
         return in_transaction(
-            i, block.transactions[i],
-            {CoinError::double_spend_in_block, "output " + id.hex() + " is spent twice in the block"});
+            i, txids[i], {CoinError::double_spend_in_block, "output " + id.hex() + " is spent twice in the block"});
       }
     }
   }
@@ -112,6 +125,7 @@ Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLooku
   effect.ux_hash_after = unspent.ux_hash();
   for (const UxOut& ux : effect.spent) xor_into(effect.ux_hash_after, snapshot_hash(ux));
   for (const UxOut& ux : effect.created) xor_into(effect.ux_hash_after, snapshot_hash(ux));
+  effect.txids = std::move(txids);
   return effect;
 }
 

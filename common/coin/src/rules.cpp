@@ -2,7 +2,10 @@
 #include "skymesh/coin/rules.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 
 namespace skymesh::coin {
 namespace {
@@ -53,16 +56,17 @@ Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx
     }
   }
   if (tx.type != 0) return fault(CoinError::invalid_type, "type " + std::to_string(tx.type) + ", not 0");
-  const Bytes encoded = encode(tx);
-  if (tx.length != encoded.size()) {
+  // encoded_size is encode(tx).size(), computed from the counts: nothing needs encoding here.
+  if (tx.length != encoded_size(tx)) {
     return fault(CoinError::length_mismatch,
-                 "Length says " + std::to_string(tx.length) + ", encoding is " + std::to_string(encoded.size()));
+                 "Length says " + std::to_string(tx.length) + ", encoding is " + std::to_string(encoded_size(tx)));
   }
-  {
-    const Sha256 txid = cipher::sha256(encoded);
-    std::set<Sha256> ids;
+  if (tx.outputs.size() > 1) {
+    // An output's id is the SHA-256 of txid || address || coins || hours, and the txid is common to all outputs:
+    // two ids are equal exactly when those three fields are, so the fields are compared instead of hashed.
+    std::set<std::tuple<std::array<uint8_t, Address::k_binary_size>, uint64_t, uint64_t>> bodies;
     for (const TransactionOutput& o : tx.outputs) {
-      if (!ids.insert(output_id(txid, o)).second) {
+      if (!bodies.emplace(o.address.to_binary(), o.coins, o.hours).second) {
         return fault(CoinError::duplicate_output, "two outputs to " + o.address.to_base58() + " with the same id");
       }
     }
@@ -70,15 +74,15 @@ Result<std::vector<Address>> check_transaction_form(const cipher::Secp256k1& ctx
   std::vector<Address> owners;
   owners.reserve(tx.sigs.size());
   for (std::size_t i = 0; i < tx.sigs.size(); ++i) {
-    const Sha256 digest = signed_digest(tx, i);
     if (auto form = cipher::check_signature_form(tx.sigs[i]); !form) {
       return fault(CoinError::invalid_signature, "signature " + std::to_string(i) + ": " + form.fault().to_string());
     }
-    if (const Address* known = recovered != nullptr ? recovered->find(tx.sigs[i], digest) : nullptr) {
+    const Address* known = recovered != nullptr ? recovered->find(tx.sigs[i], tx.inner_hash, tx.inputs[i]) : nullptr;
+    if (known != nullptr) {
       owners.push_back(*known);
       continue;
     }
-    auto pub = cipher::recover_public_key(ctx, tx.sigs[i], digest);
+    auto pub = cipher::recover_public_key(ctx, tx.sigs[i], signed_digest(tx, i));
     if (!pub) {
       return fault(CoinError::invalid_signature, "signature " + std::to_string(i) + ": " + pub.fault().to_string());
     }
@@ -199,6 +203,17 @@ Check check_transaction_soft(const Transaction& tx, uint64_t head_time, std::spa
 }
 
 Check check_block_header(const BlockHeader& head, const Block& block) {
+  std::vector<Sha256> txids;
+  txids.reserve(block.transactions.size());
+  for (const Transaction& tx : block.transactions) txids.push_back(transaction_id(tx));
+  return check_block_header(head, block, txids);
+}
+
+Check check_block_header(const BlockHeader& head, const Block& block, std::span<const Sha256> txids) {
+  if (txids.size() != block.transactions.size()) {
+    throw std::invalid_argument("check_block_header: " + std::to_string(txids.size()) + " ids for " +
+                                std::to_string(block.transactions.size()) + " transactions");
+  }
   const BlockHeader& h = block.header;
   if (h.seq != head.seq + 1) {
     return fault(CoinError::block_seq_invalid,
@@ -212,9 +227,10 @@ Check check_block_header(const BlockHeader& head, const Block& block) {
     return fault(CoinError::prev_hash_mismatch,
                  "prev hash " + h.prev_hash.hex() + ", head is " + block_hash(head).hex());
   }
-  if (h.body_hash != body_hash(block.transactions)) {
+  // body_hash(block.transactions) is the Merkle root of these ids.
+  if (const Sha256 body = cipher::merkle_root(txids); h.body_hash != body) {
     return fault(CoinError::body_hash_mismatch,
-                 "body hash " + h.body_hash.hex() + ", transactions hash to " + body_hash(block.transactions).hex());
+                 "body hash " + h.body_hash.hex() + ", transactions hash to " + body.hex());
   }
   return {};
 }

@@ -16,21 +16,23 @@ std::optional<UxOut> UnspentSet::find_unspent(const Sha256& id) const {
 }
 
 void UnspentSet::apply(const BlockEffect& effect) {
-  for (const UxOut& ux : effect.spent) {
-    if (!outputs_.contains(ux_id(ux)))
-      throw std::logic_error("UnspentSet::apply: spent output " + ux_id(ux).hex() + " is not unspent");
+  if (effect.spent_ids.size() != effect.spent.size() || effect.created_ids.size() != effect.created.size()) {
+    throw std::logic_error("UnspentSet::apply: the effect's ids do not match its outputs");
   }
-  for (const UxOut& ux : effect.created) {
-    if (outputs_.contains(ux_id(ux)))
-      throw std::logic_error("UnspentSet::apply: created output " + ux_id(ux).hex() + " exists");
+  for (const Sha256& id : effect.spent_ids) {
+    if (!outputs_.contains(id))
+      throw std::logic_error("UnspentSet::apply: spent output " + id.hex() + " is not unspent");
   }
-  for (const UxOut& ux : effect.spent) {
-    outputs_.erase(ux_id(ux));
-    xor_into(ux_hash_, snapshot_hash(ux));
+  for (const Sha256& id : effect.created_ids) {
+    if (outputs_.contains(id)) throw std::logic_error("UnspentSet::apply: created output " + id.hex() + " exists");
   }
-  for (const UxOut& ux : effect.created) {
-    outputs_.emplace(ux_id(ux), ux);
-    xor_into(ux_hash_, snapshot_hash(ux));
+  for (std::size_t i = 0; i < effect.spent.size(); ++i) {
+    outputs_.erase(effect.spent_ids[i]);
+    xor_into(ux_hash_, snapshot_hash(effect.spent[i]));
+  }
+  for (std::size_t i = 0; i < effect.created.size(); ++i) {
+    outputs_.emplace(effect.created_ids[i], effect.created[i]);
+    xor_into(ux_hash_, snapshot_hash(effect.created[i]));
   }
 }
 

@@ -61,6 +61,8 @@ uint64_t block_size(const Block& block);
 // The outputs tx creates in the block with this header (head time and seq; the genesis block's outputs name the
 // zero hash as their source transaction, as Skycoin's).
 std::vector<UxOut> create_unspents(const BlockHeader& header, const Transaction& tx);
+// The same with tx's id already known (txid == transaction_id(tx); not checked), so it is not hashed again.
+std::vector<UxOut> create_unspents(const BlockHeader& header, const Transaction& tx, const Sha256& txid);
 
 // Skycoin's NewGenesisBlock: one transaction with no inputs and one output {address, coins, hours = coins}, whose
 // Length and InnerHash stay zero; seq 0, version 0, fee 0, zero prev and ux hashes.

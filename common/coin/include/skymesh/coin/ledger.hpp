@@ -27,6 +27,7 @@ Result<std::vector<UxOut>> find_inputs(const UnspentLookup& unspent, const Trans
 // duplicate_output_in_block, then double_spend_in_block, then ux_hash_mismatch. Every input is looked up in the
 // set as it was before the block, so spending an output of the same block is input_not_found, as in Skycoin.
 // Messages name the transaction index and id. `recovered`: signature owners recovered beforehand (signers.hpp).
+// Each transaction is encoded and hashed once; the effect carries the transaction and output ids computed.
 Result<BlockEffect> check_block(const cipher::Secp256k1& ctx, const UnspentLookup& unspent,
                                 const std::optional<BlockHeader>& head, const Block& block,
                                 const std::optional<GenesisParams>& genesis = std::nullopt,

@@ -53,5 +53,8 @@ uint64_t required_fee(uint64_t hours, uint32_t burn_factor);
 // The header rules against the head (Skycoin's verifyBlockHeader): block_seq_invalid, block_time_not_increasing,
 // prev_hash_mismatch, body_hash_mismatch.
 Check check_block_header(const BlockHeader& head, const Block& block);
+// The same with the transactions' ids already known (txids[i] == transaction_id(block.transactions[i]); only the
+// count is checked: std::invalid_argument otherwise), so they are not hashed again.
+Check check_block_header(const BlockHeader& head, const Block& block, std::span<const Sha256> txids);
 
 }  // namespace skymesh::coin

@@ -28,12 +28,17 @@ class UnspentLookup {
 void xor_into(Sha256& a, const Sha256& b);
 
 // What a valid block does to the unspent set: the outputs it spends and those it creates (with the new block's
-// time and seq), in block order, and the set's hash afterwards.
+// time and seq), in block order, and the set's hash afterwards. check_block also hands over the ids it hashed, so
+// whoever applies or stores the effect hashes nothing again; an effect made any other way must fill them alike
+// (UnspentSet::apply and the chain store refuse one whose id lists do not match its outputs and transactions).
 struct BlockEffect {
   std::vector<UxOut> spent;
   std::vector<UxOut> created;
-  std::vector<uint64_t> fees;  // coin hours burned, per transaction (0 for genesis)
-  uint64_t fee = 0;            // their sum
+  std::vector<Sha256> spent_ids;    // ux_id(spent[i]): the block's inputs, in block order
+  std::vector<Sha256> created_ids;  // ux_id(created[i])
+  std::vector<Sha256> txids;        // transaction_id of each of the block's transactions, in block order
+  std::vector<uint64_t> fees;       // coin hours burned, per transaction (0 for genesis)
+  uint64_t fee = 0;                 // their sum
   Sha256 ux_hash_after;
 };
 
@@ -51,8 +56,9 @@ class UnspentSet final : public UnspentLookup {
   Sha256 ux_hash() const override { return ux_hash_; }
 
   std::size_t size() const noexcept { return outputs_.size(); }
-  // Spends effect.spent and adds effect.created. Throws std::logic_error (and changes nothing) if a spent output
-  // is absent or a created one present: an effect must come from check_block against this very set.
+  // Spends effect.spent and adds effect.created (by their ids in effect.spent_ids and created_ids). Throws
+  // std::logic_error (and changes nothing) if a spent output is absent, a created one present, or the id lists do
+  // not match the outputs in length: an effect must come from check_block against this very set.
   void apply(const BlockEffect& effect);
   // Every unspent output of address (linear scan; the LMDB store keeps an index).
   std::vector<UxOut> outputs_of(const Address& address) const;
