@@ -64,7 +64,6 @@ void Node::Impl::flush_batches() {
 }
 
 void Node::Impl::flush_peer(Peer& peer) {
-  peer.sent_this_turn = false;
   peer.queued_flush = false;
   if (peer.batch.empty()) return;
   const size_t count = peer.batch.count();
@@ -73,15 +72,18 @@ void Node::Impl::flush_peer(Peer& peer) {
     peer.batch_requests.clear();
     return;
   }
-  // Not connected any more (or its queue is full): the batch's calls go to another replica or wait.
-  logger.warn("batch_not_sent", {{"peer", peer.endpoint}, {"envelopes", std::to_string(count)}});
+  // Not connected any more (or its queue is full): the batch's calls go to another replica or wait. (Lost
+  // heartbeats, credits and cancels need nothing: liveness and deadlines take care of them.)
+  if (peer.batch_requests.empty()) return;
+  logger.info("batch_not_sent", {{"peer", peer.endpoint},
+                                 {"envelopes", std::to_string(count)},
+                                 {"calls", std::to_string(peer.batch_requests.size())}});
   std::vector<uint64_t> unsent;
   unsent.swap(peer.batch_requests);
   for (uint64_t request_id : unsent) reroute_unsent(peer, request_id);
 }
 
 Node::Impl::FlushResult Node::Impl::flush_caller(const std::string& identity, CallerState& caller) {
-  caller.sent_this_turn = false;
   caller.queued_flush = false;
   if (caller.batch.empty()) return FlushResult::sent;
   try {

@@ -250,6 +250,8 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
 Result<MessagePtr> Client::call_raw(const std::string& method, uint64_t payload_type, const Fill& fill,
                                     CallOptions options) {
   RawFuture future = async_call_raw(method, payload_type, fill, options);
+  // This fiber waits for the answer from here on: its request goes now rather than at the end of the turn.
+  state_->node->impl().flush_batches();
   Result<MessagePtr> result = future.get();
   if (!result.ok()) return result;
   if (result.value()->is_error()) return result.value()->status();

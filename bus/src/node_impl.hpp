@@ -31,6 +31,8 @@ constexpr size_t k_batch_flush_bytes = 64u << 10;
 constexpr size_t k_unbatched_words = 2048;
 // A caller's batch that cannot be sent (its queue is full) takes at most this much; answers beyond it wait.
 constexpr size_t k_caller_backlog_bytes = 4u << 20;
+// A call whose frame could not be sent (not connected) is tried again this often until its deadline.
+constexpr auto k_resend_retry = std::chrono::milliseconds(2);
 
 using Responder = std::function<void(detail::Outgoing&&)>;
 
@@ -56,9 +58,8 @@ struct CallerState {
   uint64_t in_seq = 0;
   uint64_t out_seq = 0;  // our stream toward it
   Clock::time_point last_seen;
-  detail::FrameBatch batch;     // answers and events waiting for the end of the turn (see send_to_caller)
-  bool sent_this_turn = false;  // the turn's first envelope went out on its own
-  bool queued_flush = false;    // listed in flush_callers
+  detail::FrameBatch batch;   // answers and events waiting for the end of the turn (see send_to_caller)
+  bool queued_flush = false;  // listed in flush_callers
 };
 
 // A request seen from a caller, by (sender node id, request id): its answer for retries, its cancel flag.
@@ -136,7 +137,6 @@ struct Peer : std::enable_shared_from_this<Peer> {
   Clock::time_point last_send;
   detail::FrameBatch batch;              // envelopes waiting for the end of the turn (see send_to_peer)
   std::vector<uint64_t> batch_requests;  // the requests among them: rerouted if the frame cannot go
-  bool sent_this_turn = false;           // the turn's first envelope went out on its own
   bool queued_flush = false;             // listed in flush_peers
 };
 
@@ -149,7 +149,7 @@ struct PendingCall {
   Clock::time_point deadline;
   std::string method;
   std::string cache_key;      // non-empty: store an invariant(-functional) reply under it
-  bool needs_resend = false;  // its frame could not be sent: the heartbeat loop sends it again
+  bool needs_resend = false;  // its frame could not be sent: sent again shortly (reroute_unsent)
 };
 
 struct CachedReply {
@@ -221,16 +221,17 @@ struct Node::Impl {
   std::vector<std::function<void(const std::string&, bool)>> peer_listeners;
   bool timers_started = false;
 
-  // Batches (batch.cpp). A reactor turn's first envelope to a peer or caller goes out at once (lowest latency,
-  // and a refused send is known at once); the rest of the turn's envelopes to it travel as one frame, sent by
-  // the turn hook before the reactor polls again, when the batch reaches k_batch_flush_bytes, or when a
-  // handler queue has kept it k_batch_flush_after.
+  // Batches (batch.cpp). The envelopes a reactor turn makes for one peer or caller travel as one frame, sent by
+  // the turn hook before the reactor polls again (no added latency: the turn ends when every fiber waits), when
+  // the batch reaches k_batch_flush_bytes, or when a handler queue has kept it k_batch_flush_after. A big
+  // envelope, and any envelope to a peer that never answered yet, goes on its own at once.
   std::vector<std::shared_ptr<Peer>> flush_peers;
   std::vector<std::string> flush_callers;
   bool batched = false;  // some batch holds envelopes (since batched_at)
   Clock::time_point batched_at;
   bool flush_retry_scheduled = false;
-  size_t calls_to_resend = 0;
+  size_t calls_to_resend = 0;  // calls marked needs_resend
+  bool resend_scheduled = false;
   void queue_flush(Peer& peer);
   void queue_flush(const std::string& identity, CallerState& caller);
   void note_batched();

@@ -139,22 +139,20 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t requ
   env.setStreamId(peer.stream_id);
   env.setSeq(peer.out_seq + 1);
   if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
-  bool direct = peer.batch.empty() && !peer.sent_this_turn;
-  if (!direct && (peer.batch.bytes() >= k_batch_flush_bytes || out.size_words() > k_unbatched_words)) {
-    // The batch so far goes first (it is full, or a big envelope follows it on its own).
-    flush_peer(peer);
-    direct = true;
-  }
+  // Until the peer has answered once, and for a big envelope, send at once: a send ZeroMQ refuses (not
+  // connected yet) is known at once, and the caller tries another replica.
+  const bool direct = peer.in_stream == 0 || out.size_words() > k_unbatched_words;
+  // What is batched goes first (and a full batch goes now).
+  if (direct || peer.batch.bytes() >= k_batch_flush_bytes) flush_peer(peer);
   if (direct) {
     zmq::message_t frame = out.to_frame();
     if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
       return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
     }
-    peer.sent_this_turn = true;
-    queue_flush(peer);
   } else {
     out.append_to(peer.batch);
     if (request_id != 0) peer.batch_requests.push_back(request_id);
+    queue_flush(peer);
     note_batched();
   }
   ++peer.out_seq;
@@ -166,22 +164,32 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t requ
 void Node::Impl::reroute_unsent(Peer& from, uint64_t request_id) {
   PendingCall* call = pending.find(request_id);
   if (!call || call->peer.get() != &from || !call->request) return;
+  // To another live replica if there is one. Either way it is sent again shortly, never from inside a flush:
+  // a frame no replica accepts would bounce between them.
   std::shared_ptr<Peer> next;
   if (call->service) {
     for (auto& replica : call->service->replicas) {
       if (replica.get() != &from && replica->alive) next = replica;
     }
   }
-  if (next && send_to_peer(*next, *call->request, request_id).ok()) {
+  if (next) {
     if (from.in_flight > 0) --from.in_flight;
     call->peer = next;
     ++next->in_flight;
     logger.info("call_failed_over", {{"method", call->method}, {"to", next->endpoint}});
-    return;
   }
   if (!call->needs_resend) {
     call->needs_resend = true;
     ++calls_to_resend;
+  }
+  if (!resend_scheduled && !stopped) {
+    // Not connected (yet, or any more): try again shortly, until it goes or its deadline passes.
+    resend_scheduled = true;
+    reactor.spawn([this]() {
+      boost::this_fiber::sleep_for(k_resend_retry);
+      resend_scheduled = false;
+      if (!stopped) resend_marked();
+    });
   }
 }
 
@@ -308,7 +316,7 @@ void Node::Impl::deadline_loop() {
         cancel.envelope().setRequestId(request_id);
         (void)send_to_peer(*found->peer, cancel);
       }
-      const bool never_sent = found->peer && !found->peer->alive;
+      const bool never_sent = found->needs_resend || (found->peer && !found->peer->alive);
       finish_pending(request_id, Status(never_sent ? ErrorCode::unavailable : ErrorCode::deadline_exceeded,
                                         never_sent ? "no live replica answered before the deadline"
                                                    : "no answer before the deadline"));

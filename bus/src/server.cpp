@@ -232,6 +232,8 @@ void Node::Impl::handler_loop() {
       --awake_handlers;  // while the handler runs it may block: the queue is not this fiber's any more
       run_request(job);
       ++awake_handlers;
+      // The queue is done: its answers go now rather than at the end of the turn.
+      if (request_queue.empty()) flush_batches();
       continue;
     }
     --awake_handlers;
@@ -443,31 +445,27 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
   env.setSeq(++caller.out_seq);
   if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
   ++counters.sent;
-  bool direct = caller.batch.empty() && !caller.sent_this_turn;
-  if (!direct && (caller.batch.bytes() >= k_batch_flush_bytes || out.size_words() > k_unbatched_words)) {
-    // The batch so far goes first (it is full, or a big envelope follows it on its own).
+  const bool big = out.size_words() > k_unbatched_words;
+  if (big || caller.batch.bytes() >= k_batch_flush_bytes) {
+    // What is batched goes first (and a full batch goes now); a big envelope then goes on its own.
     const FlushResult flushed = flush_caller(identity, caller);
     if (flushed == FlushResult::gone) return false;
-    direct = flushed == FlushResult::sent;
-    if (!direct) queue_flush(identity, caller);
-  }
-  if (direct) {
-    try {
-      zmq::message_t id_frame(identity.data(), identity.size());
-      if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-        zmq::message_t frame = out.to_frame();
-        router->send(frame, zmq::send_flags::dontwait);
-        caller.sent_this_turn = true;
-        queue_flush(identity, caller);
-        return true;
+    if (big && flushed == FlushResult::sent) {
+      try {
+        zmq::message_t id_frame(identity.data(), identity.size());
+        if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+          zmq::message_t frame = out.to_frame();
+          router->send(frame, zmq::send_flags::dontwait);
+          return true;
+        }
+      } catch (const zmq::error_t& e) {
+        // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
+        logger.warn("caller_gone", {{"error", e.what()}});
+        forget_caller(identity);
+        return false;
       }
-    } catch (const zmq::error_t& e) {
-      // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
-      logger.warn("caller_gone", {{"error", e.what()}});
-      forget_caller(identity);
-      return false;
+      // Its queue is full: the envelope waits in the batch, which the turn hook tries again.
     }
-    // Its queue is full: the envelope waits in the batch, which the turn hook tries again.
   }
   out.append_to(caller.batch);
   queue_flush(identity, caller);

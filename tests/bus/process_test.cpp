@@ -72,6 +72,19 @@ TEST_CASE("a killed replica's calls go to the live one") {
     }
     a.kill(SIGKILL);
     for (auto& result : bus::wait_all(pending)) CHECK(result.ok());
+    // Pipelined calls right after: those batched for the dead replica go to the live one, none is lost.
+    pending.clear();
+    for (int i = 0; i < 200; ++i) {
+      pending.push_back(client.async_call<proto::EchoRequest>(
+          "echo.echo", [](proto::EchoRequest::Builder request) { request.setText("pipelined"); }));
+    }
+    size_t answered = 0;
+    for (auto& result : bus::wait_all(pending)) {
+      REQUIRE(result.ok());
+      CHECK(std::string(result.value()->payload<proto::EchoReply>().getNode()) == "b");
+      ++answered;
+    }
+    CHECK(answered == 200);
     for (int i = 0; i < 20; ++i) {
       auto reply = echo_call(client, "echo.echo", "after");
       REQUIRE(reply.ok());
