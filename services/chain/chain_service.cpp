@@ -69,22 +69,24 @@ bus::Status ChainService::attach(const std::filesystem::path& topics_dir) {
                                                   {"dropped", std::to_string(restored.dropped.size())}});
     }
   } catch (const StoreError& e) {
-    return bus::Status(ErrorCode::storage, e.what());
+    return e.status();
   }
-  constexpr StateClass pure = StateClass::INVARIANT_FUNCTIONAL;
-  constexpr StateClass live = StateClass::PER_REQUEST;
+  const bus::MethodOptions pure{StateClass::INVARIANT_FUNCTIONAL, {}, false};
+  const bus::MethodOptions live{StateClass::PER_REQUEST, {}, false};
   using namespace proto;
-  serve<ChainStatusRequest, ChainStatusReply>("chain.status", &ChainService::status, live);
-  serve<ChainBlockRequest, ChainBlock>("chain.block", &ChainService::block, pure);
-  serve<ChainBlocksRequest, ChainBlocksReply>("chain.blocks", &ChainService::blocks, live);
-  serve<ChainTransactionRequest, ChainTransactionReply>("chain.transaction", &ChainService::transaction, live);
-  serve<ChainAddressesRequest, ChainOutputsReply>("chain.outputs", &ChainService::outputs, live);
-  serve<ChainAddressesRequest, ChainBalanceReply>("chain.balance", &ChainService::balance, live);
-  serve<ChainHistoryRequest, ChainHistoryReply>("chain.history", &ChainService::history, live);
-  serve<ChainInjectRequest, ChainInjectReply>("chain.inject", &ChainService::inject, live);
-  serve<ChainObjectRequest, ChainObjectReply>("chain.object", &ChainService::object, pure);
-  serve<ChainPoolRequest, ChainPoolReply>("chain.pool", &ChainService::pool, live);
-  serve<ChainMakeBlockRequest, ChainMakeBlockReply>("chain.make_block", &ChainService::make_block_call, live);
+  node_.handle<ChainStatusRequest, ChainStatusReply>("chain.status", this, &ChainService::status, live);
+  node_.handle<ChainBlockRequest, ChainBlock>("chain.block", this, &ChainService::block, pure);
+  node_.handle<ChainBlocksRequest, ChainBlocksReply>("chain.blocks", this, &ChainService::blocks, live);
+  node_.handle<ChainTransactionRequest, ChainTransactionReply>("chain.transaction", this, &ChainService::transaction,
+                                                               live);
+  node_.handle<ChainAddressesRequest, ChainOutputsReply>("chain.outputs", this, &ChainService::outputs, live);
+  node_.handle<ChainAddressesRequest, ChainBalanceReply>("chain.balance", this, &ChainService::balance, live);
+  node_.handle<ChainHistoryRequest, ChainHistoryReply>("chain.history", this, &ChainService::history, live);
+  node_.handle<ChainInjectRequest, ChainInjectReply>("chain.inject", this, &ChainService::inject, live);
+  node_.handle<ChainObjectRequest, ChainObjectReply>("chain.object", this, &ChainService::object, pure);
+  node_.handle<ChainPoolRequest, ChainPoolReply>("chain.pool", this, &ChainService::pool, live);
+  node_.handle<ChainMakeBlockRequest, ChainMakeBlockReply>("chain.make_block", this, &ChainService::make_block_call,
+                                                           live);
   return bus::Status();
 }
 

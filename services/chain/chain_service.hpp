@@ -60,11 +60,6 @@ class ChainService {
   const Network& network() const { return network_; }
 
  private:
-  template <typename Req, typename Rep>
-  using Method = bus::Status (ChainService::*)(typename Req::Reader, typename Rep::Builder);
-  template <typename Req, typename Rep>
-  void serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class);
-
   // `recovered`: the block's signature owners when the caller has them already (make_block); otherwise the
   // pipeline recovers them on the workers.
   coin::Result<coin::BlockEffect> accept_block(const coin::Block& block, const std::optional<coin::Signature>& sig,
@@ -102,22 +97,5 @@ class ChainService {
   std::optional<consensus::TrustSet> trust_;        // with --consensus only
   std::string chain_id_;
 };
-
-// Registers a typed method; a storage failure answers `storage`, any other exception `internal`.
-template <typename Req, typename Rep>
-inline void ChainService::serve(const std::string& name, Method<Req, Rep> method, bus::StateClass state_class) {
-  node_.handle<Req, Rep>(
-      name,
-      [this, method](bus::CallContext&, typename Req::Reader request, typename Rep::Builder reply) {
-        try {
-          return (this->*method)(request, reply);
-        } catch (const StoreError& e) {
-          return bus::Status(bus::ErrorCode::storage, e.what());
-        } catch (const std::exception& e) {
-          return bus::Status(bus::ErrorCode::internal, e.what());
-        }
-      },
-      bus::MethodOptions{state_class, {}, false});
-}
 
 }  // namespace skymesh::chain

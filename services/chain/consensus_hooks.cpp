@@ -29,16 +29,14 @@ bus::Status ChainService::attach_consensus(const std::filesystem::path& certific
   try {
     certificates_ = CertificateStore::open(certificates_dir);
   } catch (const StoreError& e) {
-    return bus::Status(ErrorCode::storage, e.what());
+    return e.status();
   }
   using namespace proto;
-  serve<ChainProposeRequest, ChainProposeReply>("chain.propose", &ChainService::propose_call,
-                                                bus::StateClass::PER_REQUEST);
-  serve<ChainValidateRequest, ChainValidateReply>("chain.validate", &ChainService::validate_call,
-                                                  bus::StateClass::PER_REQUEST);
-  serve<ChainCommitRequest, ChainCommitReply>("chain.commit", &ChainService::commit_call, bus::StateClass::PER_REQUEST);
-  serve<ChainCertificateRequest, ChainCertificateReply>("chain.certificate", &ChainService::certificate_call,
-                                                        bus::StateClass::PER_REQUEST);
+  node_.handle<ChainProposeRequest, ChainProposeReply>("chain.propose", this, &ChainService::propose_call);
+  node_.handle<ChainValidateRequest, ChainValidateReply>("chain.validate", this, &ChainService::validate_call);
+  node_.handle<ChainCommitRequest, ChainCommitReply>("chain.commit", this, &ChainService::commit_call);
+  node_.handle<ChainCertificateRequest, ChainCertificateReply>("chain.certificate", this,
+                                                               &ChainService::certificate_call);
   return bus::Status();
 }
 

@@ -1,6 +1,6 @@
 // Small RAII wrappers over liblmdb for the chain store: an environment, a transaction aborted unless committed,
 // and a cursor. LMDB failures are StoreError exceptions: broken plumbing (disk full, map full, I/O), never bad
-// input, so the service's handlers turn them into the bus code `storage`.
+// input, which the bus answers with the code `storage`.
 #pragma once
 
 #include <lmdb.h>
@@ -11,13 +11,15 @@
 #include <string_view>
 #include <utility>
 
+#include "skymesh/bus/status.hpp"
 #include "skymesh/cipher/bytes.hpp"
 
 namespace skymesh::chain {
 
-class StoreError : public std::runtime_error {
+// A bus::StatusError with the code `storage`: a handler that meets one answers `storage` with its message.
+class StoreError : public bus::StatusError {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what) : bus::StatusError(bus::Status(bus::ErrorCode::storage, what)) {}
 };
 
 // Throws StoreError naming `what` unless rc is MDB_SUCCESS.

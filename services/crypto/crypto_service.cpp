@@ -61,16 +61,16 @@ CryptoService::CryptoService(bus::Node& node, bus::WorkerPool& pool, const ciphe
 
 bus::Status CryptoService::attach() {
   using namespace proto;
-  constexpr StateClass pure = StateClass::INVARIANT_FUNCTIONAL;
-  node_.handle<DeriveRequest, DeriveReply>("crypto.derive", this, &CryptoService::derive, {pure});
-  node_.handle<KeygenRequest, KeyPair>("crypto.keygen", this, &CryptoService::keygen, {StateClass::PER_REQUEST});
-  node_.handle<SignRequest, SignReply>("crypto.sign", this, &CryptoService::sign, {pure});
-  node_.handle<VerifyRequest, VerifyReply>("crypto.verify", this, &CryptoService::verify, {pure});
-  node_.handle<VerifyBatchRequest, VerifyBatchReply>("crypto.verifyBatch", this, &CryptoService::verify_batch, {pure});
-  node_.handle<RecoverRequest, RecoverReply>("crypto.recover", this, &CryptoService::recover, {pure});
-  node_.handle<AddressRequest, AddressReply>("crypto.address", this, &CryptoService::address, {pure});
-  node_.handle<HashRequest, HashReply>("crypto.hash", this, &CryptoService::hash, {pure});
-  node_.handle<EcdhRequest, EcdhReply>("crypto.ecdh", this, &CryptoService::ecdh, {pure});
+  const bus::MethodOptions pure{StateClass::INVARIANT_FUNCTIONAL, {}, false};
+  node_.handle<DeriveRequest, DeriveReply>("crypto.derive", this, &CryptoService::derive, pure);
+  node_.handle<KeygenRequest, KeyPair>("crypto.keygen", this, &CryptoService::keygen);
+  node_.handle<SignRequest, SignReply>("crypto.sign", this, &CryptoService::sign, pure);
+  node_.handle<VerifyRequest, VerifyReply>("crypto.verify", this, &CryptoService::verify, pure);
+  node_.handle<VerifyBatchRequest, VerifyBatchReply>("crypto.verifyBatch", this, &CryptoService::verify_batch, pure);
+  node_.handle<RecoverRequest, RecoverReply>("crypto.recover", this, &CryptoService::recover, pure);
+  node_.handle<AddressRequest, AddressReply>("crypto.address", this, &CryptoService::address, pure);
+  node_.handle<HashRequest, HashReply>("crypto.hash", this, &CryptoService::hash, pure);
+  node_.handle<EcdhRequest, EcdhReply>("crypto.ecdh", this, &CryptoService::ecdh, pure);
   return bus::Status();
 }
 
