@@ -1,5 +1,5 @@
 // Batches: the envelopes a node sends to one peer (its DEALER) or one caller (through its ROUTER) in a turn of
-// the reactor, after the first, travel as one frame. The turn hook sends them before the reactor polls again.
+// the reactor travel as one frame. The turn hook sends them before the reactor polls again.
 #include "node_impl.hpp"
 
 namespace skymesh::bus {
@@ -36,7 +36,7 @@ void Node::Impl::flush_batches_if_due(Clock::time_point now) {
 
 void Node::Impl::flush_batches() {
   batched = false;
-  // Indexed: a batch that cannot go reroutes its calls, which may queue another peer.
+  // Indexed, and each peer held while it flushes: nothing flushing does may invalidate the list.
   for (size_t i = 0; i < flush_peers.size(); ++i) {
     std::shared_ptr<Peer> peer = flush_peers[i];
     flush_peer(*peer);
@@ -53,6 +53,7 @@ void Node::Impl::flush_batches() {
   if (flush_callers.empty()) return;
   for (const std::string& identity : flush_callers) callers[identity].queued_flush = true;
   batched = true;
+  batched_at = Clock::now();
   if (!flush_retry_scheduled && !stopped) {
     // Something must wake the reactor to try again: a fiber asleep for the retry interval does.
     flush_retry_scheduled = true;
