@@ -87,15 +87,20 @@ void Node::Impl::flush_peer(Peer& peer) {
 Node::Impl::FlushResult Node::Impl::flush_caller(const std::string& identity, CallerState& caller) {
   caller.queued_flush = false;
   if (caller.batch.empty()) return FlushResult::sent;
+  return send_to_router(identity, [&caller]() { return caller.batch.take(); });
+}
+
+Node::Impl::FlushResult Node::Impl::send_to_router(const std::string& identity,
+                                                   const std::function<zmq::message_t()>& frame) {
   try {
     zmq::message_t id_frame(identity.data(), identity.size());
     if (!router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return FlushResult::blocked;
-    zmq::message_t frame = caller.batch.take();
-    router->send(frame, zmq::send_flags::dontwait);
+    zmq::message_t body = frame();  // made only once the routing frame went: a blocked frame stays where it is
+    router->send(body, zmq::send_flags::dontwait);
     return FlushResult::sent;
   } catch (const zmq::error_t& e) {
-    // EHOSTUNREACH: the caller disconnected; its answers have nowhere to go.
-    logger.warn("caller_gone", {{"error", e.what()}, {"envelopes", std::to_string(caller.batch.count())}});
+    // EHOSTUNREACH: the caller disconnected; what was for it has nowhere to go.
+    logger.warn("caller_gone", {{"error", e.what()}});
     forget_caller(identity);
     return FlushResult::gone;
   }

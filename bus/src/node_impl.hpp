@@ -240,6 +240,9 @@ struct Node::Impl {
   void flush_peer(Peer& peer);
   enum class FlushResult { sent, blocked, gone };
   FlushResult flush_caller(const std::string& identity, CallerState& caller);
+  // Sends [routing id, frame()] through the ROUTER; frame() is made only if the routing frame went. A caller
+  // gone is forgotten.
+  FlushResult send_to_router(const std::string& identity, const std::function<zmq::message_t()>& frame);
 
   // Handler fibers (server.cpp). Requests wait in arrival order in `request_queue`; an awake handler fiber runs
   // them one after another (no fiber switch per request). A handler that blocks (or yields) stops being awake,

@@ -451,19 +451,8 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
     const FlushResult flushed = flush_caller(identity, caller);
     if (flushed == FlushResult::gone) return false;
     if (big && flushed == FlushResult::sent) {
-      try {
-        zmq::message_t id_frame(identity.data(), identity.size());
-        if (router->send(id_frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-          zmq::message_t frame = out.to_frame();
-          router->send(frame, zmq::send_flags::dontwait);
-          return true;
-        }
-      } catch (const zmq::error_t& e) {
-        // EHOSTUNREACH: the caller disconnected; its answer has nowhere to go.
-        logger.warn("caller_gone", {{"error", e.what()}});
-        forget_caller(identity);
-        return false;
-      }
+      const FlushResult sent = send_to_router(identity, [&out]() { return out.to_frame(); });
+      if (sent != FlushResult::blocked) return sent == FlushResult::sent;
       // Its queue is full: the envelope waits in the batch, which the turn hook tries again.
     }
   }
