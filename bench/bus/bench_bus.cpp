@@ -7,6 +7,10 @@
 //       exactly N calls instead of S seconds of them, so two counts differ by the cost of the extra calls.
 //   build/bin/bench_bus --only raw [--seconds S]
 //       only the raw ZeroMQ peer (round trips, then pipelined echo), to see what it costs in CPU.
+//   build/bin/bench_bus --only rtt [--seconds S]
+//       only the synchronous round trips, raw ZeroMQ's then the bus's (to trace where a round trip's time goes).
+//   build/bin/bench_bus --only bus-rtt [--seconds S]
+//       only the bus's round trips (syscalls per round trip under strace -c: divide by the printed count).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -78,7 +82,9 @@ struct BenchOptions {
   double seconds = 2;
   bool only_pipelined = false;
   bool only_raw = false;  // only the raw ZeroMQ peer (both its phases)
-  size_t calls = 0;       // pipelined phase: exactly this many calls (0: for `seconds`)
+  bool only_rtt = false;  // only round trips (the bus's, and raw ZeroMQ's unless no_raw)
+  bool no_raw = false;
+  size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
 };
 
 BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench) {
@@ -106,6 +112,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
       call_once(client);
       results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
     }
+    if (bench.only_rtt) return;
 
     // Pipelined: keep k_window calls in flight, wait on the oldest.
     std::deque<bus::RawFuture> in_flight;
@@ -179,17 +186,23 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "raw") {
       bench_options.only_raw = true;
       ++i;
+    } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "rtt") {
+      bench_options.only_rtt = true;
+      ++i;
+    } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "bus-rtt") {
+      bench_options.only_rtt = bench_options.no_raw = true;
+      ++i;
     } else {
-      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw] [--calls N]\n");
+      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw|rtt|bus-rtt] [--calls N]\n");
       return 2;
     }
   }
   const double seconds = bench_options.seconds;
   zmq::context_t context;
   bench::RawResults raw;
-  if (!bench_options.only_pipelined) {
+  if (!bench_options.only_pipelined && !bench_options.no_raw) {
     bench::RawEchoServer server(context);
-    raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, k_window);
+    raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, bench_options.only_rtt ? 0 : k_window);
   }
   if (bench_options.only_raw) {
     std::printf("{\"zmq_rtt_p50_us\":%.2f,\"zmq_msgs_per_s\":%.0f}\n", percentile(raw.rtt_us, 0.5), raw.msgs_per_s);
@@ -205,6 +218,13 @@ int main(int argc, char** argv) {
   }
   if (bench_options.only_pipelined) {
     std::printf("{\"bus_calls_per_s\":%.0f}\n", bus_results.calls_per_s);
+    return 0;
+  }
+  if (bench_options.only_rtt) {
+    const double bus_p50 = percentile(bus_results.rtt_us, 0.5);
+    const double zmq_p50 = bench_options.no_raw ? 0 : percentile(raw.rtt_us, 0.5);
+    std::printf("{\"bus_round_trips\":%zu,\"bus_rtt_p50_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"rtt_ratio\":%.3f}\n",
+                bus_results.rtt_us.size(), bus_p50, zmq_p50, zmq_p50 > 0 ? bus_p50 / zmq_p50 : 0.0);
     return 0;
   }
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);

@@ -43,7 +43,7 @@ struct RawResults {
   double msgs_per_s = 0;
 };
 
-// Synchronous round trips for `seconds`, then a pipelined run keeping `window` messages in flight.
+// Synchronous round trips for `seconds`, then a pipelined run keeping `window` messages in flight (none if 0).
 inline RawResults run_raw(zmq::context_t& context, const std::string& endpoint, size_t payload_bytes, double seconds,
                           size_t window) {
   using Clock = std::chrono::steady_clock;
@@ -64,6 +64,10 @@ inline RawResults run_raw(zmq::context_t& context, const std::string& endpoint, 
     const auto begin = Clock::now();
     echo_once();
     results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+  }
+  if (window == 0) {
+    socket.send(zmq::message_t(), zmq::send_flags::none);  // stop the server
+    return results;
   }
   size_t sent = 0, received = 0;
   const auto begin = Clock::now();

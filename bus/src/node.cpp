@@ -84,12 +84,13 @@ Status Node::listen(const std::string& endpoint) {
       if (options_.security.keys) {
         // The ZAP handler must be bound before the first CURVE socket binds.
         impl.zap = make_zap_handler(reactor_.context(), options_.security, impl.logger);
-        reactor_.add_socket(*impl.zap, [&impl]() { serve_zap(*impl.zap, impl.node.options().security, impl.logger); });
+        reactor_.add_socket(*impl.zap,
+                            [&impl](size_t) { serve_zap(*impl.zap, impl.node.options().security, impl.logger); });
         impl.router->set(zmq::sockopt::curve_server, 1);
         impl.router->set(zmq::sockopt::curve_secretkey, options_.security.keys->secret_key);
         impl.router->set(zmq::sockopt::zap_domain, "skymesh");
       }
-      reactor_.add_socket(*impl.router, [&impl]() { impl.on_router_readable(); });
+      reactor_.add_socket(*impl.router, [&impl](size_t max_messages) { impl.on_router_readable(max_messages); });
       impl.start_timers();
     }
     impl.router->bind(endpoint);

@@ -257,7 +257,7 @@ struct Node::Impl {
   void run_request(RequestJob& job);
 
   // server.cpp
-  void on_router_readable();
+  void on_router_readable(size_t max_messages);
   void on_caller_message(const std::string& identity, CallerState& caller, const MessagePtr& message,
                          Clock::time_point now);
   // Erases a caller (gone, or silent for long); counted, so a CallerState* held across sends is looked up again.
@@ -286,7 +286,7 @@ struct Node::Impl {
 
   // client.cpp / peer.cpp
   std::shared_ptr<Peer> peer_for(const std::string& endpoint, const ClientOptions& options);
-  void on_peer_readable(const std::shared_ptr<Peer>& peer);
+  void on_peer_readable(const std::shared_ptr<Peer>& peer, size_t max_messages);
   void on_peer_message(Peer& peer, const MessagePtr& message);
   void deliver_answer(const MessagePtr& message);
   void deliver_to_bound(HandlerId id, const MessagePtr& message, Responder respond);

@@ -35,16 +35,16 @@ std::shared_ptr<Peer> Node::Impl::peer_for(const std::string& endpoint, const Cl
   socket.connect(endpoint);
   peer->last_recv = peer->last_send = Clock::now();
   std::weak_ptr<Peer> weak = peer;
-  reactor.add_socket(socket, [this, weak]() {
-    if (auto strong = weak.lock()) on_peer_readable(strong);
+  reactor.add_socket(socket, [this, weak](size_t max_messages) {
+    if (auto strong = weak.lock()) on_peer_readable(strong, max_messages);
   });
   peers[endpoint] = peer;
   start_timers();
   return peer;
 }
 
-void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer) {
-  for (int i = 0; i < 512 && !stopped; ++i) {
+void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer, size_t max_messages) {
+  for (size_t i = 0; i < max_messages && !stopped; ++i) {
     zmq::message_t frame;
     if (!peer->socket->recv(frame, zmq::recv_flags::dontwait)) return;
     if (frame.more()) {  // a well-formed message is one frame: drain the rest of this message

@@ -33,7 +33,7 @@ void PollAlgorithm::suspend_until(std::chrono::steady_clock::time_point const& a
 }
 
 void PollAlgorithm::notify() noexcept {
-  // Another thread made a fiber of ours ready: wake zmq_poll. One pending wake-up is enough.
+  // Another thread made a fiber of ours ready: wake the poll. One pending wake-up is enough.
   if (!state_.notified.exchange(true)) {
     const uint64_t one = 1;
     [[maybe_unused]] ssize_t written = ::write(state_.wake_fd, &one, sizeof one);

@@ -1,7 +1,8 @@
 // A Boost.Fiber scheduling algorithm (round robin) whose idle wait is handed to the reactor's io fiber: when no
-// fiber is ready, suspend_until() records the wake-up time and wakes the io fiber, which blocks in zmq_poll
+// fiber is ready, suspend_until() records the wake-up time and wakes the io fiber, which blocks in poll()
 // until a socket has input, the time passes, or another thread calls notify() (an eventfd in the poll set).
-// This is the pattern of Boost.Fiber's asio example, with zmq_poll in place of io_context::run_one.
+// This is the pattern of Boost.Fiber's asio example, with poll() on the sockets' ZMQ_FDs in place of
+// io_context::run_one.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,6 @@
 #include "skymesh/bus/reactor.hpp"
 
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ namespace {
 constexpr size_t k_fiber_stack_bytes = 256 * 1024;
 // After stop(), how long the loop keeps serving so fibers can finish (pending calls fail at once).
 constexpr auto k_stop_grace = std::chrono::seconds(2);
+// Messages a socket's reader takes per turn (after a sleep: one, see add_socket).
+constexpr size_t k_messages_per_turn = 512;
 
 void report_fiber_exception(std::exception_ptr error) {
   try {
@@ -74,15 +77,17 @@ class FiberStacks {
 struct Reactor::Impl {
   struct Registration {
     zmq::socket_t* socket;
-    std::function<void()> on_readable;
+    int fd;  // ZMQ_FD: readable when the socket has commands to run (new input among them)
+    std::function<void(size_t)> on_readable;
   };
 
   detail::PollState state;
   std::vector<Registration> sockets;
-  std::vector<zmq::pollitem_t> items;
-  bool items_dirty = true;
+  std::vector<pollfd> fds;  // the wake eventfd, then each socket's ZMQ_FD in the order of `sockets`
+  bool fds_dirty = true;
   std::mutex posted_mutex;
   std::vector<std::function<void()>> posted;
+  std::atomic<bool> wake_pending{false};  // post() or stop() wrote the eventfd
   std::atomic<bool> stop_requested{false};
   std::vector<std::pair<int, std::function<void()>>> stop_hooks;
   std::vector<std::pair<int, std::function<void()>>> turn_hooks;
@@ -97,21 +102,54 @@ struct Reactor::Impl {
   }
   ~Impl() { ::close(state.wake_fd); }
 
-  void rebuild_items() {
-    items.clear();
-    items.push_back(zmq::pollitem_t{nullptr, state.wake_fd, ZMQ_POLLIN, 0});
-    for (auto& reg : sockets) items.push_back(zmq::pollitem_t{reg.socket->handle(), 0, ZMQ_POLLIN, 0});
-    items_dirty = false;
+  void rebuild_fds() {
+    fds.clear();
+    fds.push_back(pollfd{state.wake_fd, POLLIN, 0});
+    for (auto& reg : sockets) fds.push_back(pollfd{reg.fd, POLLIN, 0});
+    fds_dirty = false;
   }
+
+  void wake() {
+    wake_pending = true;
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t written = ::write(state.wake_fd, &one, sizeof one);
+  }
+
+  // Clears the eventfd and starts the posted functions as fibers.
+  void take_wake() {
+    wake_pending = false;
+    uint64_t count;
+    [[maybe_unused]] ssize_t got = ::read(state.wake_fd, &count, sizeof count);
+    state.notified = false;
+    std::vector<std::function<void()>> work;
+    {
+      std::lock_guard<std::mutex> lock(posted_mutex);
+      work.swap(posted);
+    }
+    for (auto& fn : work) spawn(std::move(fn));
+  }
+  void spawn(std::function<void()> fn);
 };
+
+namespace {
+
+// Whether a socket has a message to read. ZMQ_EVENTS first runs the socket's pending commands, so this also
+// sees input whose announcement a send on the same socket consumed (its ZMQ_FD then stays quiet).
+bool has_input(zmq::socket_t& socket) {
+  int events = 0;
+  size_t size = sizeof events;
+  return zmq_getsockopt(socket.handle(), ZMQ_EVENTS, &events, &size) == 0 && (events & ZMQ_POLLIN) != 0;
+}
+
+}  // namespace
 
 Reactor::Reactor(zmq::context_t& context) : context_(context), impl_(std::make_unique<Impl>()) {}
 
 Reactor::~Reactor() = default;
 
-void Reactor::add_socket(zmq::socket_t& socket, std::function<void()> on_readable) {
-  impl_->sockets.push_back({&socket, std::move(on_readable)});
-  impl_->items_dirty = true;
+void Reactor::add_socket(zmq::socket_t& socket, std::function<void(size_t)> on_readable) {
+  impl_->sockets.push_back({&socket, socket.get(zmq::sockopt::fd), std::move(on_readable)});
+  impl_->fds_dirty = true;
 }
 
 void Reactor::remove_socket(zmq::socket_t& socket) {
@@ -119,7 +157,7 @@ void Reactor::remove_socket(zmq::socket_t& socket) {
   sockets.erase(std::remove_if(sockets.begin(), sockets.end(),
                                [&socket](const Impl::Registration& reg) { return reg.socket == &socket; }),
                 sockets.end());
-  impl_->items_dirty = true;
+  impl_->fds_dirty = true;
 }
 
 int Reactor::add_stop_hook(std::function<void()> hook) {
@@ -151,20 +189,27 @@ size_t Reactor::live_fibers() const {
 }
 
 void Reactor::spawn(std::function<void()> fn) {
-  Impl* impl = impl_.get();
-  if (impl->running_thread != std::this_thread::get_id()) {
+  impl_->spawn(std::move(fn));
+}
+
+void Reactor::Impl::spawn(std::function<void()> fn) {
+  if (running_thread != std::this_thread::get_id()) {
     // Not inside run() on its thread (e.g. a Node set up before run()): the fiber starts once the loop runs.
-    post(std::move(fn));
+    {
+      std::lock_guard<std::mutex> lock(posted_mutex);
+      posted.push_back(std::move(fn));
+    }
+    wake();
     return;
   }
-  ++impl->live_fibers;
-  boost::fibers::fiber(std::allocator_arg, impl->stacks, [impl, task = std::move(fn)]() {
+  ++live_fibers;
+  boost::fibers::fiber(std::allocator_arg, stacks, [this, task = std::move(fn)]() {
     try {
       task();
     } catch (...) {
       report_fiber_exception(std::current_exception());
     }
-    --impl->live_fibers;
+    --live_fibers;
   }).detach();
 }
 
@@ -173,14 +218,12 @@ void Reactor::post(std::function<void()> fn) {
     std::lock_guard<std::mutex> lock(impl_->posted_mutex);
     impl_->posted.push_back(std::move(fn));
   }
-  const uint64_t one = 1;
-  [[maybe_unused]] ssize_t written = ::write(impl_->state.wake_fd, &one, sizeof one);
+  impl_->wake();
 }
 
 void Reactor::stop() {
   impl_->stop_requested = true;
-  const uint64_t one = 1;
-  [[maybe_unused]] ssize_t written = ::write(impl_->state.wake_fd, &one, sizeof one);
+  impl_->wake();
 }
 
 bool Reactor::stopping() const {
@@ -194,6 +237,7 @@ void Reactor::run(std::function<void()> main) {
   if (main) spawn(std::move(main));
 
   bool hooks_ran = false;
+  std::vector<void*> ready;  // sockets with input this turn
   auto grace_end = std::chrono::steady_clock::time_point::max();
   for (;;) {
     if (impl.stop_requested) {
@@ -211,39 +255,46 @@ void Reactor::run(std::function<void()> main) {
     }
     // Indexed: a hook may add or remove hooks.
     for (size_t i = 0; i < impl.turn_hooks.size(); ++i) impl.turn_hooks[i].second();
-    if (impl.items_dirty) impl.rebuild_items();
+    if (impl.fds_dirty) impl.rebuild_fds();
 
-    long timeout_ms = -1;
+    // Sockets with input now, by ZMQ_EVENTS (a socket's descriptor only says that it has commands to run).
+    // One check per socket per turn: zmq_poll would make two, plus a poll() without waiting, every time.
+    ready.clear();
+    for (auto& reg : impl.sockets) {
+      if (has_input(*reg.socket)) ready.push_back(reg.socket->handle());
+    }
     detail::PollAlgorithm* algorithm = impl.state.algorithm;
-    if ((algorithm && algorithm->has_ready_fibers()) || hooks_ran) {
-      timeout_ms = hooks_ran && !(algorithm && algorithm->has_ready_fibers()) ? 10 : 0;
+    const bool fibers_ready = algorithm && algorithm->has_ready_fibers();
+    long timeout_ms = -1;
+    if (!ready.empty() || fibers_ready) {
+      timeout_ms = 0;
+    } else if (hooks_ran) {
+      timeout_ms = 10;
     } else if (impl.state.wake_at != std::chrono::steady_clock::time_point::max()) {
       auto wait = std::chrono::ceil<std::chrono::milliseconds>(impl.state.wake_at - now()).count();
       timeout_ms = std::max<long>(0, wait);
     }
-    zmq::poll(impl.items.data(), impl.items.size(), std::chrono::milliseconds(timeout_ms));
-
-    if (impl.items[0].revents & ZMQ_POLLIN) {
-      uint64_t count;
-      [[maybe_unused]] ssize_t got = ::read(impl.state.wake_fd, &count, sizeof count);
-      impl.state.notified = false;
-      std::vector<std::function<void()>> posted;
-      {
-        std::lock_guard<std::mutex> lock(impl.posted_mutex);
-        posted.swap(impl.posted);
+    size_t budget = k_messages_per_turn;
+    if (timeout_ms != 0) {
+      budget = 1;
+      // Nothing to do: sleep until a socket has commands, another thread wakes the loop, or the time passes.
+      const int woke = ::poll(impl.fds.data(), impl.fds.size(), static_cast<int>(timeout_ms));
+      if (woke > 0) {
+        if (impl.fds[0].revents != 0) impl.take_wake();
+        for (size_t i = 1; i < impl.fds.size(); ++i) {
+          auto& reg = impl.sockets[i - 1];
+          if (impl.fds[i].revents != 0 && has_input(*reg.socket)) ready.push_back(reg.socket->handle());
+        }
       }
-      for (auto& fn : posted) spawn(std::move(fn));
+    } else if (impl.wake_pending) {
+      impl.take_wake();  // posted work is started even while fibers keep the loop from sleeping
     }
-    // Callbacks may add or remove sockets: walk a snapshot of the ones that were polled.
-    const size_t polled = impl.items.size();
-    std::vector<std::pair<void*, bool>> ready;
-    for (size_t i = 1; i < polled; ++i) ready.emplace_back(impl.items[i].socket, impl.items[i].revents & ZMQ_POLLIN);
-    for (auto& [handle, readable] : ready) {
-      if (!readable) continue;
+    // Callbacks may add or remove sockets: each ready one is looked up again before it is called.
+    for (void* handle : ready) {
       for (auto& reg : impl.sockets) {
         if (reg.socket->handle() == handle) {
           auto callback = reg.on_readable;
-          callback();
+          callback(budget);
           break;
         }
       }

@@ -114,11 +114,11 @@ CallScope current_call_scope() {
   return scope ? *scope : CallScope{};
 }
 
-void Node::Impl::on_router_readable() {
+void Node::Impl::on_router_readable(size_t max_messages) {
   // Bounded batch so one busy caller cannot starve the other sockets. One clock reading for the batch.
   const Clock::time_point now = Clock::now();
   expire_reply_cache(now);
-  for (int i = 0; i < 512 && !stopped; ++i) {
+  for (size_t i = 0; i < max_messages && !stopped; ++i) {
     zmq::message_t identity_frame;
     if (!router->recv(identity_frame, zmq::recv_flags::dontwait)) break;
     zmq::message_t body;

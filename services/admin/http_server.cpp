@@ -48,7 +48,7 @@ bus::Status HttpServer::listen(const std::string& host_port) {
   address_ = bound.substr(std::string("tcp://").size());
   if (!registered_) {
     if (!socket_) return bus::Status(bus::ErrorCode::unavailable, "the HTTP server is closed");
-    reactor_.add_socket(socket_, [this] { on_readable(); });
+    reactor_.add_socket(socket_, [this](size_t) { on_readable(); });
     registered_ = true;
   }
   return bus::Status();

@@ -1,6 +1,7 @@
 // The reactor joins ZeroMQ and Boost.Fiber on one thread. It installs a fiber scheduling algorithm whose idle
-// wait is zmq_poll over every registered socket (with the timeout the scheduler asks for), so a fiber waiting
-// on a reply simply sleeps until the poll loop fulfils its promise: no thread per socket and no busy loop.
+// wait is poll() over every registered socket's ZMQ_FD (with the timeout the scheduler asks for), so a fiber
+// waiting on a reply simply sleeps until the poll loop fulfils its promise: no thread per socket and no busy
+// loop. Each turn asks every socket for ZMQ_EVENTS once (that also runs the socket's pending commands).
 //
 // Thread-safety: a Reactor belongs to the thread that calls run(); every method except post() and stop() must
 // be called on that thread (from one of its fibers). Sockets registered here never leave that thread.
@@ -26,9 +27,12 @@ class Reactor {
 
   zmq::context_t& context() { return context_; }
 
-  // Calls on_readable (on the reactor's io fiber) whenever `socket` has input; it must not block: it reads
-  // with ZMQ_DONTWAIT and hands work to fibers. The socket must stay alive until remove_socket.
-  void add_socket(zmq::socket_t& socket, std::function<void()> on_readable);
+  // Calls on_readable(max_messages) (on the reactor's io fiber) whenever `socket` has input; it must not
+  // block: it reads at most max_messages messages with ZMQ_DONTWAIT and hands work to fibers, and is called
+  // again on a later turn while input remains. Right after the loop slept, max_messages is 1: the fibers that
+  // message wakes run, and their answers leave, before the socket is read again (reading until ZeroMQ says
+  // EAGAIN costs a syscall). The socket must stay alive until remove_socket.
+  void add_socket(zmq::socket_t& socket, std::function<void(size_t max_messages)> on_readable);
   void remove_socket(zmq::socket_t& socket);
 
   // Runs the loop on the calling thread until stop(); `main` first runs as a fiber. Returns when stopped.
