@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <sodium.h>
+
 #include "skymesh/cipher/hash.hpp"
 
 using namespace skymesh::cipher;
@@ -26,6 +28,24 @@ TEST_CASE("SHA-256 gives the FIPS 180-2 digests") {
   CHECK(sha256(as_bytes("abc")).hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256(as_bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).hex() ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST_CASE("SHA-256 agrees with libsodium's at every length around the block boundaries and beyond") {
+  // Every length from 0 to 300 (the padding cases at 55, 56, 63, 64, 119, 120 ... among them), then a few
+  // long ones, of bytes that differ from one position to the next.
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n <= 300; ++n) lengths.push_back(n);
+  for (size_t n : {1000u, 4095u, 4096u, 65537u}) lengths.push_back(n);
+  for (size_t n : lengths) {
+    std::vector<uint8_t> data(n);
+    for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(i * 131 + n);
+    Sha256 expected;
+    crypto_hash_sha256(expected.data(), data.data(), data.size());
+    INFO("length " << n);
+    CHECK(sha256(data) == expected);
+    const size_t cut = n / 3;
+    CHECK(sha256(ByteView(data.data(), cut), ByteView(data.data() + cut, n - cut)) == expected);
+  }
 }
 
 TEST_CASE("double SHA-256 hashes the digest again") {

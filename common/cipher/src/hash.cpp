@@ -1,25 +1,33 @@
-// SHA-256 family on libsodium, and Skycoin's Merkle root.
+// SHA-256 family and Skycoin's Merkle root. SHA-256 runs on OpenSSL's libcrypto through its low-level
+// interface, which uses the CPU's SHA extensions (or AVX2) where present: about 4x libsodium's portable code on
+// the short inputs a chain hashes (bench_crypto's sha256 figures; tests/crypto/hash_test.cpp checks the two agree).
+// The one-shot SHA256() of OpenSSL 3 goes through EVP and costs more than the hash itself on such inputs.
+#define OPENSSL_API_COMPAT 10101  // SHA256_Init and friends: deprecated in OpenSSL 3.0, still its fastest path
 #include "skymesh/cipher/hash.hpp"
 
 #include <vector>
 
+#include <openssl/sha.h>
 #include <sodium.h>
 
 namespace skymesh::cipher {
 
 Sha256 sha256(ByteView data) {
+  SHA256_CTX state;
+  SHA256_Init(&state);
+  SHA256_Update(&state, data.data(), data.size());
   Sha256 out;
-  crypto_hash_sha256(out.data(), data.data(), data.size());
+  SHA256_Final(out.data(), &state);
   return out;
 }
 
 Sha256 sha256(ByteView a, ByteView b) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, a.data(), a.size());
-  crypto_hash_sha256_update(&state, b.data(), b.size());
+  SHA256_CTX state;
+  SHA256_Init(&state);
+  SHA256_Update(&state, a.data(), a.size());
+  SHA256_Update(&state, b.data(), b.size());
   Sha256 out;
-  crypto_hash_sha256_final(&state, out.data());
+  SHA256_Final(out.data(), &state);
   // The state held whatever was hashed, which may be a seed.
   sodium_memzero(&state, sizeof state);
   return out;

@@ -1,5 +1,6 @@
-// Hashes as Skycoin uses them: SHA-256 (libsodium), double SHA-256, SHA256(a||b), RIPEMD-160 (our own, since
-// libsodium lacks it) and Skycoin's Merkle root of a list of SHA-256 hashes.
+// Hashes as Skycoin uses them: SHA-256 (OpenSSL's libcrypto, with the CPU's SHA extensions), double SHA-256,
+// SHA256(a||b), RIPEMD-160 (our own, since libsodium lacks it) and Skycoin's Merkle root of a list of SHA-256
+// hashes.
 #pragma once
 
 #include <span>
