@@ -221,17 +221,15 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
     if (impl.send_to_peer(*peer, request, request_id).ok()) {
       impl.flush_batches_if_due(now);
       ++peer->in_flight;
-      PendingCall call;
+      PendingCall& call = impl.add_pending(request_id, deadline);
       call.reply_to = options.reply_to;
       call.peer = std::move(peer);
       call.service = state_;
       call.request.emplace(std::move(request));
-      call.deadline = deadline;
       call.method = method;
       call.cache_key = std::move(key);
-      PendingCall& added = impl.add_pending(request_id, std::move(call));
       if (options.reply_to != 0) return ready_future(Status());
-      return added.promise.emplace(std::allocator_arg, detail::PoolAllocator<PendingCall>()).get_future();
+      return call.promise.emplace(std::allocator_arg, detail::PoolAllocator<PendingCall>()).get_future();
     }
     // Not connected (yet, or any more): try another replica, then wait a moment for a connection.
     failed = peer.get();

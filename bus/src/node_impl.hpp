@@ -302,7 +302,8 @@ struct Node::Impl {
   void heartbeat_loop();
   void deadline_loop();
   // Adds a call sent with this request id (and its deadline, waking the deadline loop if it is the earliest).
-  PendingCall& add_pending(uint64_t request_id, PendingCall&& call);
+  // A new pending call with this deadline, filled in place by the caller.
+  PendingCall& add_pending(uint64_t request_id, Clock::time_point deadline);
   void fail_everything();
   // client.cpp: the reply cache of a service (invariant and invariant-functional methods).
   void apply_cache(ServiceState& service, PendingCall& call, Result<MessagePtr>& result);

@@ -112,7 +112,9 @@ void Node::Impl::deliver_answer(const MessagePtr& message) {
 
 void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) {
   if (pending.find(request_id) == nullptr) return;
-  PendingCall call = pending.take(request_id);  // its deadline entry is skipped when it surfaces
+  // Finished where it lies; its deadline entry is skipped when it surfaces.
+  const auto detached = pending.detach(request_id);
+  PendingCall& call = *detached;
   if (call.peer) {
     if (call.peer->in_flight > 0) --call.peer->in_flight;
     if (call.peer->slot_waiters > 0) call.peer->slot_free.notify_one();
@@ -277,8 +279,7 @@ void Node::Impl::heartbeat_loop() {
   }
 }
 
-PendingCall& Node::Impl::add_pending(uint64_t request_id, PendingCall&& call) {
-  const Clock::time_point deadline = call.deadline;
+PendingCall& Node::Impl::add_pending(uint64_t request_id, Clock::time_point deadline) {
   // Entries of calls that ended stay in the heap until they surface; keep them from piling up.
   if (deadlines.size() > 2 * pending.size() + 1024) {
     deadlines.compact([this](const detail::DeadlineHeap::Entry& entry) {
@@ -288,7 +289,8 @@ PendingCall& Node::Impl::add_pending(uint64_t request_id, PendingCall&& call) {
   }
   const bool earliest = deadlines.empty() || deadline < deadlines.top().deadline;
   deadlines.push(deadline, request_id);
-  PendingCall& added = pending.insert(request_id, std::move(call));
+  PendingCall& added = pending.emplace(request_id);
+  added.deadline = deadline;
   if (earliest) deadlines_changed.notify_all();
   return added;
 }

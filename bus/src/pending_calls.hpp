@@ -1,7 +1,8 @@
 // The calls a node has in flight, by request id, and their deadlines. Request ids are handed out in increasing
 // order and calls mostly end in that order, so a call is found through a ring indexed by (id - oldest id) and
 // lives in a reused slot: inserting, finding and ending a call allocate nothing once warm (no tree node per
-// call). Deadlines are a binary heap whose entries for calls that already ended are skipped when they surface.
+// call), and a call is filled and finished in its slot (never moved). Deadlines are a binary heap whose entries
+// for calls that already ended are skipped when they surface.
 #pragma once
 
 #include <algorithm>
@@ -29,17 +30,16 @@ class PendingCalls {
     return slot == 0 ? nullptr : &slots_[slot - 1];
   }
 
-  // Adds a call under an id not pending now.
-  Call& insert(uint64_t id, Call&& call) {
+  // Adds a default-constructed call under an id not pending now, for the caller to fill in place.
+  Call& emplace(uint64_t id) {
     uint32_t slot;
     if (free_.empty()) {
       slots_.emplace_back();
       slot = static_cast<uint32_t>(slots_.size());
     } else {
-      slot = free_.back();
+      slot = free_.back();  // reset by release(): a default-constructed call
       free_.pop_back();
     }
-    slots_[slot - 1] = std::move(call);
     if (ring_.empty()) {
       first_ = id;
       ring_.push_back(slot);
@@ -56,20 +56,33 @@ class PendingCalls {
     return slots_[slot - 1];
   }
 
-  // Moves the call out and forgets its id. Precondition: find(id) != nullptr.
-  Call take(uint64_t id) {
+  // A call detached from its id: no longer found by it (a call added meanwhile, even under the same id, gets
+  // another slot), but it stays in its slot until the Detached is destroyed, which resets and frees the slot.
+  class Detached {
+   public:
+    Detached(PendingCalls& owner, uint32_t slot) : owner_(owner), slot_(slot) {}
+    Detached(const Detached&) = delete;
+    Detached& operator=(const Detached&) = delete;
+    ~Detached() { owner_.release(slot_); }
+    Call& operator*() const { return owner_.slots_[slot_ - 1]; }
+    Call* operator->() const { return &owner_.slots_[slot_ - 1]; }
+
+   private:
+    PendingCalls& owner_;
+    uint32_t slot_;
+  };
+
+  // Forgets the id of a pending call and hands the call over where it lies. Precondition: find(id) != nullptr.
+  Detached detach(uint64_t id) {
     uint32_t& entry = ring_[id - first_];
     const uint32_t slot = entry;
     entry = 0;
-    Call call = std::move(slots_[slot - 1]);
-    slots_[slot - 1] = Call{};
-    free_.push_back(slot);
     --count_;
     while (!ring_.empty() && ring_.front() == 0) {
       ring_.pop_front();
       ++first_;
     }
-    return call;
+    return Detached(*this, slot);
   }
 
   // Every pending id, oldest first.
@@ -83,6 +96,11 @@ class PendingCalls {
   }
 
  private:
+  void release(uint32_t slot) {
+    slots_[slot - 1] = Call{};
+    free_.push_back(slot);
+  }
+
   std::deque<uint32_t> ring_;  // per id from first_: its slot + 1, or 0 (no call)
   uint64_t first_ = 0;
   std::deque<Call> slots_;  // stable addresses; ended calls' slots are reused
