@@ -43,9 +43,7 @@ std::string cache_key(const std::string& method, capnp::AnyPointer::Reader paylo
 }
 
 RawFuture ready_future(Result<MessagePtr> result) {
-  boost::fibers::promise<Result<MessagePtr>> promise;
-  promise.set_value(std::move(result));
-  return promise.get_future();
+  return RawFuture::ready_with(std::move(result));
 }
 
 // Builds a request envelope for `method`, inheriting the current fiber's deadline and trace id.
@@ -75,7 +73,7 @@ detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint6
 }
 
 RawFuture local_call(Node::Impl& caller, ServiceState& service, detail::Outgoing&& request) {
-  auto promise = std::make_shared<boost::fibers::promise<Result<MessagePtr>>>();
+  auto promise = std::make_shared<detail::CallPromise>(detail::CallPromise::make());
   RawFuture future = promise->get_future();
   MessagePtr message = std::move(request).to_message();
   const HandlerId reply_to = message->handler_id();
@@ -229,7 +227,8 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       call.method = method;
       call.cache_key = std::move(key);
       if (options.reply_to != 0) return ready_future(Status());
-      return call.promise.emplace(std::allocator_arg, detail::PoolAllocator<PendingCall>()).get_future();
+      call.promise = detail::CallPromise::make();
+      return call.promise.get_future();
     }
     // Not connected (yet, or any more): try another replica, then wait a moment for a connection.
     failed = peer.get();
@@ -260,7 +259,7 @@ Status Client::send_raw(const std::string& method, uint64_t payload_type, const 
   if (options.reply_to == 0) return Status(ErrorCode::bad_request, "send_raw needs a reply_to handler");
   RawFuture sent = async_call_raw(method, payload_type, fill, options);
   // For a remote call the future is ready at once (answers go to the handler); it only carries send errors.
-  if (sent.wait_for(std::chrono::seconds(0)) == boost::fibers::future_status::ready) {
+  if (sent.ready()) {
     Result<MessagePtr> result = sent.get();
     if (!result.ok() && result.status().code() != ErrorCode::ok) return result.status();
   }

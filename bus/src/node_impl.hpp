@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "block_pool.hpp"
+#include "call_promise.hpp"
 #include "pending_calls.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/node.hpp"
@@ -141,7 +142,7 @@ struct Peer : std::enable_shared_from_this<Peer> {
 };
 
 struct PendingCall {
-  std::optional<boost::fibers::promise<Result<MessagePtr>>> promise;  // or reply_to
+  detail::CallPromise promise;  // or reply_to
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;

@@ -121,7 +121,7 @@ void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) 
   }
   if (call.service) apply_cache(*call.service, call, result);
   if (call.promise) {
-    call.promise->set_value(std::move(result));
+    call.promise.set_value(std::move(result));
   } else if (call.reply_to != 0 && !result.ok()) {
     // A stream's request ended without an answer (deadline, shutdown): its handler hears why.
     detail::Outgoing error(Kind::ERROR);

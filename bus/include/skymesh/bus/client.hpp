@@ -21,6 +21,7 @@
 #include <capnp/any.h>
 #include <boost/fiber/future.hpp>
 
+#include "skymesh/bus/call_future.hpp"
 #include "skymesh/bus/handlers.hpp"
 #include "skymesh/bus/message.hpp"
 #include "skymesh/bus/status.hpp"
@@ -47,7 +48,6 @@ struct CallOptions {
 };
 
 using Fill = std::function<void(capnp::AnyPointer::Builder)>;
-using RawFuture = boost::fibers::future<Result<MessagePtr>>;
 
 class Client {
  public:
