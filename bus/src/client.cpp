@@ -184,7 +184,7 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
   // canonical request); the first reply of such a method is stored from the kept frame (finish_pending).
   std::string key;
   if (service.options.cache && options.reply_to == 0) {
-    if (service.functional_methods.count(method)) {
+    if (!service.functional_methods.empty() && service.functional_methods.count(method)) {
       key = cache_key(method, request.envelope().getPayload().asReader());
       auto cached = service.cache.find(key);
       if (cached != service.cache.end()) {

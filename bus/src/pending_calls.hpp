@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <utility>
 #include <vector>
 
@@ -47,9 +46,10 @@ class PendingCalls {
       ring_.insert(ring_.begin(), static_cast<size_t>(first_ - id), 0);
       first_ = id;
       ring_.front() = slot;
+    } else if (const uint64_t offset = id - first_; offset == ring_.size()) {
+      ring_.push_back(slot);  // the usual case: the next id
     } else {
-      const uint64_t offset = id - first_;
-      if (offset >= ring_.size()) ring_.resize(static_cast<size_t>(offset) + 1, 0);
+      if (offset > ring_.size()) ring_.resize(static_cast<size_t>(offset) + 1, 0);
       ring_[offset] = slot;
     }
     ++count_;
@@ -130,7 +130,8 @@ class DeadlineHeap {
     heap_.pop_back();
   }
   // Keeps only the entries `live` accepts (calls still pending with that deadline).
-  void compact(const std::function<bool(const Entry&)>& live) {
+  template <typename Live>
+  void compact(const Live& live) {
     std::erase_if(heap_, [&live](const Entry& entry) { return !live(entry); });
     std::make_heap(heap_.begin(), heap_.end(), later);
   }
