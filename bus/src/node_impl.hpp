@@ -302,8 +302,8 @@ struct Node::Impl {
   void start_timers();
   void heartbeat_loop();
   void deadline_loop();
-  // Adds a call sent with this request id (and its deadline, waking the deadline loop if it is the earliest).
-  // A new pending call with this deadline, filled in place by the caller.
+  // Adds a call sent with this request id and its deadline (waking the deadline loop if it is the earliest);
+  // the caller fills in the rest of the call where it lies.
   PendingCall& add_pending(uint64_t request_id, Clock::time_point deadline);
   void fail_everything();
   // client.cpp: the reply cache of a service (invariant and invariant-functional methods).
