@@ -76,6 +76,10 @@ RawFuture::~RawFuture() {
   detail::release_state(state_);
 }
 
+bool RawFuture::settled() const noexcept {
+  return state_ == nullptr || state_->value || state_->refs == 1;
+}
+
 bool RawFuture::ready() const noexcept {
   return state_ != nullptr && state_->value.has_value();
 }
@@ -98,19 +102,16 @@ Result<MessagePtr> RawFuture::get() {
 
 boost::fibers::future_status RawFuture::wait_for(std::chrono::steady_clock::duration timeout) const {
   if (timeout <= std::chrono::steady_clock::duration::zero()) {
-    return state_ == nullptr || state_->value || state_->refs == 1 ? boost::fibers::future_status::ready
-                                                                   : boost::fibers::future_status::timeout;
+    return settled() ? boost::fibers::future_status::ready : boost::fibers::future_status::timeout;
   }
   return wait_until(std::chrono::steady_clock::now() + timeout);
 }
 
 boost::fibers::future_status RawFuture::wait_until(std::chrono::steady_clock::time_point deadline) const {
-  // No call, an answer, or no one left to answer: get() returns at once.
-  auto settled = [this]() { return state_ == nullptr || state_->value || state_->refs == 1; };
   if (settled()) return boost::fibers::future_status::ready;
   detail::NoLock lock;
   ++state_->waiters;
-  const bool answered = state_->answered.wait_until(lock, deadline, settled);
+  const bool answered = state_->answered.wait_until(lock, deadline, [this]() { return settled(); });
   --state_->waiters;
   return answered ? boost::fibers::future_status::ready : boost::fibers::future_status::timeout;
 }

@@ -50,6 +50,8 @@ class RawFuture {
  private:
   friend class detail::CallPromise;
   explicit RawFuture(detail::CallState* state) noexcept : state_(state) {}
+  // No call, an answer, or no one left to answer: get() returns at once.
+  bool settled() const noexcept;
   detail::CallState* state_ = nullptr;
 };
 
