@@ -17,6 +17,7 @@
 #include "block_pool.hpp"
 #include "call_promise.hpp"
 #include "pending_calls.hpp"
+#include "reply_cache.hpp"
 #include "skymesh/bus/client.hpp"
 #include "skymesh/bus/node.hpp"
 #include "stats.hpp"
@@ -61,28 +62,6 @@ struct CallerState {
   Clock::time_point last_seen;
   detail::FrameBatch batch;   // answers and events waiting for the end of the turn (see send_to_caller)
   bool queued_flush = false;  // listed in flush_callers
-};
-
-// A request seen from a caller, by (sender node id, request id): its answer for retries, its cancel flag.
-struct RequestKey {
-  uint64_t sender_high = 0, sender_low = 0, request_id = 0;
-  bool operator==(const RequestKey&) const = default;
-};
-struct RequestKeyHash {
-  size_t operator()(const RequestKey& key) const {
-    return key.sender_high ^ (key.sender_low * 0x9E3779B97F4A7C15ull) ^ (key.request_id * 0xC2B2AE3D27D4EB4Full);
-  }
-};
-struct ReplyCacheEntry {
-  std::optional<detail::Outgoing> answer;  // the answer as sent; empty while running (or not kept)
-  bool answered = false;
-  std::shared_ptr<bool> cancelled;
-  size_t bytes = 0;
-};
-// Reply-cache entries in the order they were made, with when each may go.
-struct ReplyCacheOrder {
-  RequestKey key;
-  Clock::time_point expires;
 };
 
 // Where the answer to a remote request goes.
@@ -196,11 +175,7 @@ struct Node::Impl {
   std::vector<std::string> endpoints;
   std::unordered_map<std::string, MethodEntry> methods;
   std::unordered_map<std::string, CallerState> callers;
-  std::unordered_map<RequestKey, ReplyCacheEntry, RequestKeyHash, std::equal_to<RequestKey>,
-                     detail::PoolAllocator<std::pair<const RequestKey, ReplyCacheEntry>>>
-      reply_cache;
-  std::deque<ReplyCacheOrder> reply_cache_order;
-  size_t reply_cache_bytes = 0;
+  detail::ReplyCache reply_cache;
   // Per sender (its node id halves): the doneBelow it last claimed; its answers below that are dropped.
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> done_below;
   std::pair<uint64_t, uint64_t> last_done_below_sender;
@@ -276,7 +251,7 @@ struct Node::Impl {
   // (the caller is gone, or its queue stayed full until the deadline).
   bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
   void answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out);
-  void remember_answer(const RequestKey& key, detail::Outgoing&& answer);
+  void remember_answer(const RequestKey& key, const detail::Outgoing& answer);
   void expire_reply_cache(Clock::time_point now);
 
   // topics.cpp

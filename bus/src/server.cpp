@@ -188,8 +188,8 @@ void Node::Impl::on_caller_message(const std::string& identity, CallerState& cal
       break;
     }
     case Kind::CANCEL: {
-      auto it = reply_cache.find(request_key(message->sender(), env.getRequestId()));
-      if (it != reply_cache.end() && it->second.cancelled) *it->second.cancelled = true;
+      auto* entry = reply_cache.find(request_key(message->sender(), env.getRequestId()));
+      if (entry && entry->cancelled) *entry->cancelled = true;
       break;
     }
     case Kind::SUBSCRIBE:
@@ -285,20 +285,19 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
       uint64_t& below = done_below_of(key);
       below = std::max(below, env.getDoneBelow());
     }
-    auto [cached, fresh] = reply_cache.try_emplace(key);
+    auto [cached, fresh] = reply_cache.find_or_add(key, now + options.reply_cache_window);
     if (!fresh) {
       ++counters.duplicates;
       // Still running: its answer will come. Answered: send the same answer again, numbered anew. Answered
       // but not kept (a pure function): run it again below.
-      if (!cached->second.answered) return;
-      if (cached->second.answer) {
-        respond(cached->second.answer->clone());
+      if (!cached->answered) return;
+      if (cached->answer) {
+        respond(cached->answer->decode());
         return;
       }
-      cached->second = ReplyCacheEntry{};
+      reply_cache.reset(*cached);
     }
-    cached->second.cancelled = cancelled;
-    reply_cache_order.push_back(ReplyCacheOrder{key, now + options.reply_cache_window});
+    cached->cancelled = cancelled;
   }
   if (now > deadline) {
     respond(
@@ -383,36 +382,28 @@ void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& ou
   if (kind == Kind::REPLY && out.envelope().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
     // A pure function: running it again for a retry is harmless, so its answer (which may hold secrets, such
     // as derived keys) is not kept.
-    auto it = reply_cache.find(key);
-    if (it != reply_cache.end()) it->second.answered = true;
+    if (auto* entry = reply_cache.find(key)) entry->answered = true;
     return;
   }
-  remember_answer(key, std::move(out));
+  remember_answer(key, out);
 }
 
-void Node::Impl::remember_answer(const RequestKey& key, detail::Outgoing&& answer) {
-  auto it = reply_cache.find(key);
-  if (it == reply_cache.end()) return;
-  it->second.answered = true;
-  it->second.bytes = answer.footprint();
-  it->second.answer.emplace(std::move(answer));
-  it->second.cancelled.reset();
-  reply_cache_bytes += it->second.bytes;
+void Node::Impl::remember_answer(const RequestKey& key, const detail::Outgoing& answer) {
+  auto* entry = reply_cache.find(key);
+  if (!entry) return;
+  // Its encoding is kept; the builder goes back to its pool when the caller is done with it.
+  reply_cache.keep_answer(*entry, answer.encode());
+  entry->cancelled.reset();
 }
 
 void Node::Impl::expire_reply_cache(Clock::time_point now) {
-  while (!reply_cache_order.empty()) {
-    const ReplyCacheOrder& front = reply_cache_order.front();
-    const bool over_budget = reply_cache_bytes > options.reply_cache_max_bytes;
-    const bool acknowledged = front.key.request_id < done_below_of(front.key);
-    if (!over_budget && !acknowledged && front.expires > now) break;
-    auto it = reply_cache.find(front.key);
-    if (it != reply_cache.end()) {
-      if (!it->second.answered && !over_budget) break;  // still running: keep until it answers
-      reply_cache_bytes -= it->second.bytes;
-      reply_cache.erase(it);
-    }
-    reply_cache_order.pop_front();
+  while (!reply_cache.empty()) {
+    const auto& oldest = reply_cache.oldest();
+    const bool over_budget = reply_cache.answer_bytes() > options.reply_cache_max_bytes;
+    const bool acknowledged = oldest.key.request_id < done_below_of(oldest.key);
+    if (!over_budget && !acknowledged && oldest.expires > now) break;
+    if (!oldest.answered && !over_budget) break;  // still running: keep until it answers
+    reply_cache.drop_oldest();
   }
 }
 

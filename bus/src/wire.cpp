@@ -25,6 +25,24 @@ constexpr size_t k_pool_max = 4096;
 constexpr size_t k_batch_initial_words = 1024;
 constexpr size_t k_batch_keep_words = size_t{1} << 17;
 
+namespace {
+
+// Writes a message in stream framing: the segment table (the count less one, each segment's size in words,
+// padded to a whole word), then the segments.
+void write_framed(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments, size_t table_words, capnp::word* out) {
+  auto* table = reinterpret_cast<uint32_t*>(out);
+  table[0] = static_cast<uint32_t>(segments.size() - 1);
+  for (size_t i = 0; i < segments.size(); ++i) table[i + 1] = static_cast<uint32_t>(segments[i].size());
+  if (segments.size() % 2 == 0) table[segments.size() + 1] = 0;
+  capnp::word* cursor = out + table_words;
+  for (const auto& segment : segments) {
+    std::memcpy(cursor, segment.begin(), segment.size() * sizeof(capnp::word));
+    cursor += segment.size();
+  }
+}
+
+}  // namespace
+
 struct PooledBuilder {
   PooledBuilder() { std::memset(scratch, 0, sizeof scratch); }
   alignas(capnp::word) capnp::word scratch[k_first_segment_words];  // all zero while unused
@@ -215,26 +233,105 @@ Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
   return copy;
 }
 
+namespace {
+
+// Size classes of encoded envelopes up to k_first_segment_words (plus the segment table): 128-byte steps.
+constexpr size_t k_encoded_step_words = 16;
+constexpr size_t k_encoded_classes = 5;  // up to 80 words
+
+size_t encoded_class(size_t words) {
+  return (words + k_encoded_step_words - 1) / k_encoded_step_words;  // 1 .. k_encoded_classes when pooled
+}
+
+template <size_t Class>
+using EncodedPool = BlockPool<Class * k_encoded_step_words * sizeof(capnp::word)>;
+
+void* allocate_encoded(size_t words) {
+  switch (encoded_class(words)) {
+    case 0:
+    case 1:
+      return EncodedPool<1>::allocate();
+    case 2:
+      return EncodedPool<2>::allocate();
+    case 3:
+      return EncodedPool<3>::allocate();
+    case 4:
+      return EncodedPool<4>::allocate();
+    case 5:
+      return EncodedPool<5>::allocate();
+    default:
+      return ::operator new(words * sizeof(capnp::word));
+  }
+}
+
+void free_encoded(void* data, size_t words) noexcept {
+  switch (encoded_class(words)) {
+    case 0:
+    case 1:
+      return EncodedPool<1>::deallocate(data);
+    case 2:
+      return EncodedPool<2>::deallocate(data);
+    case 3:
+      return EncodedPool<3>::deallocate(data);
+    case 4:
+      return EncodedPool<4>::deallocate(data);
+    case 5:
+      return EncodedPool<5>::deallocate(data);
+    default:
+      ::operator delete(data);
+  }
+}
+static_assert(k_encoded_classes * k_encoded_step_words >= k_first_segment_words + 1);
+
+}  // namespace
+
+EncodedEnvelope::EncodedEnvelope(size_t words)
+    : data_(static_cast<capnp::word*>(allocate_encoded(words))), words_(words) {}
+
+EncodedEnvelope& EncodedEnvelope::operator=(EncodedEnvelope&& other) noexcept {
+  if (this != &other) {
+    if (data_) free_encoded(data_, words_);
+    data_ = std::exchange(other.data_, nullptr);
+    words_ = std::exchange(other.words_, 0);
+  }
+  return *this;
+}
+
+EncodedEnvelope::~EncodedEnvelope() {
+  if (data_) free_encoded(data_, words_);
+}
+
+size_t EncodedEnvelope::bytes() const {
+  const size_t words =
+      encoded_class(words_) <= k_encoded_classes ? encoded_class(words_) * k_encoded_step_words : words_;
+  return words * sizeof(capnp::word);
+}
+
+Outgoing EncodedEnvelope::decode() const {
+  capnp::FlatArrayMessageReader reader(words());
+  return Outgoing::copy_of(reader.getRoot<proto::Envelope>());
+}
+
+EncodedEnvelope Outgoing::encode() const {
+  auto segments = builder_->builder->getSegmentsForOutput();
+  const size_t table_words = segments.size() / 2 + 1;
+  size_t total = table_words;
+  for (const auto& segment : segments) total += segment.size();
+  EncodedEnvelope encoded(total);
+  write_framed(segments, table_words, encoded.data_);
+  return encoded;
+}
+
 MessagePtr Outgoing::to_message() && {
   return std::allocate_shared<BuiltMessage>(PoolAllocator<BuiltMessage>(), std::move(builder_));
 }
 
 void Outgoing::append_to(FrameBatch& batch) const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  // Segment table: the count less one, each segment's size in words, padded to a whole word.
   const size_t table_words = segments.size() / 2 + 1;
   size_t total = table_words;
   for (const auto& segment : segments) total += segment.size();
-  capnp::word* out = batch.extend(total);
-  auto* table = reinterpret_cast<uint32_t*>(out);
-  table[0] = static_cast<uint32_t>(segments.size() - 1);
-  for (size_t i = 0; i < segments.size(); ++i) table[i + 1] = static_cast<uint32_t>(segments[i].size());
-  if (segments.size() % 2 == 0) table[segments.size() + 1] = 0;
-  capnp::word* cursor = out + table_words;
-  for (const auto& segment : segments) {
-    std::memcpy(cursor, segment.begin(), segment.size() * sizeof(capnp::word));
-    cursor += segment.size();
-  }
+  write_framed(segments, table_words, batch.extend(total));
   ++batch.count_;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
@@ -36,6 +37,7 @@ capnp::MallocMessageBuilder& message_builder(PooledBuilder& builder);
 
 // An envelope under construction. Owns its builder; becomes a frame (to send) or a Message (local call).
 class FrameBatch;
+class EncodedEnvelope;
 
 class Outgoing {
  public:
@@ -53,8 +55,10 @@ class Outgoing {
   size_t size_words() const;
   // The memory it holds (its encoding, or the pooled first segment if bigger), for budgets.
   size_t footprint() const;
-  // A deep copy (the reply cache keeps one while the original is sent).
+  // A deep copy.
   Outgoing clone() const;
+  // Its encoding, in a block of its own (what is kept of an envelope after it was sent).
+  EncodedEnvelope encode() const;
   // A builder holding a copy of a received or encoded envelope (to re-stamp and resend it).
   static Outgoing copy_of(proto::Envelope::Reader envelope);
 
@@ -62,6 +66,30 @@ class Outgoing {
   Outgoing() : envelope_(nullptr) {}
   BuilderPtr builder_;
   proto::Envelope::Builder envelope_;
+};
+
+// A finished envelope kept in its encoding (stream framing) rather than in its builder, which goes back to its
+// pool at once: the reply cache keeps answers so, and a pending call its request. Small ones (up to 512 bytes)
+// take a block from a per-thread pool of their size class.
+class EncodedEnvelope {
+ public:
+  EncodedEnvelope() = default;
+  EncodedEnvelope(EncodedEnvelope&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), words_(std::exchange(other.words_, 0)) {}
+  EncodedEnvelope& operator=(EncodedEnvelope&& other) noexcept;
+  ~EncodedEnvelope();
+
+  kj::ArrayPtr<const capnp::word> words() const { return kj::arrayPtr(data_, words_); }
+  // The memory it holds, for budgets.
+  size_t bytes() const;
+  // A builder holding a copy, to number anew and send again.
+  Outgoing decode() const;
+
+ private:
+  friend class Outgoing;
+  explicit EncodedEnvelope(size_t words);
+  capnp::word* data_ = nullptr;
+  size_t words_ = 0;
 };
 
 // Envelopes waiting to go to one peer as one frame. The buffer is kept between frames (no allocation once warm).
