@@ -125,7 +125,7 @@ struct PendingCall {
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;
-  std::optional<detail::Outgoing> request;  // kept to resend the same request (same id) after a failover
+  std::optional<detail::EncodedEnvelope> request;  // kept to resend the same request (same id) after a failover
   Clock::time_point deadline;
   std::string method;
   std::string cache_key;      // non-empty: store an invariant(-functional) reply under it

@@ -203,7 +203,8 @@ void Node::Impl::resend_marked() {
     if (!call || !call->needs_resend) continue;
     call->needs_resend = false;
     if (!call->peer || !call->request) continue;
-    if (!send_to_peer(*call->peer, *call->request, request_id).ok()) reroute_unsent(*call->peer, request_id);
+    detail::Outgoing again = call->request->decode();
+    if (!send_to_peer(*call->peer, again, request_id).ok()) reroute_unsent(*call->peer, request_id);
   }
 }
 
@@ -234,10 +235,12 @@ void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
       if (peer.in_flight > 0) --peer.in_flight;
       call.peer = next;
       ++next->in_flight;
-      if (!send_to_peer(*next, *call.request, request_id).ok()) reroute_unsent(*next, request_id);
+      detail::Outgoing again = call.request->decode();
+      if (!send_to_peer(*next, again, request_id).ok()) reroute_unsent(*next, request_id);
       logger.info("call_failed_over", {{"method", call.method}, {"to", next->endpoint}});
     } else if (alive) {
-      if (!send_to_peer(peer, *call.request, request_id).ok()) reroute_unsent(peer, request_id);
+      detail::Outgoing again = call.request->decode();
+      if (!send_to_peer(peer, again, request_id).ok()) reroute_unsent(peer, request_id);
     }
   }
   peer.slot_free.notify_all();
