@@ -71,6 +71,7 @@ void Node::Impl::flush_peer(Peer& peer) {
   zmq::message_t frame = peer.batch.take();
   if (peer.socket->send(frame, zmq::send_flags::dontwait)) {
     peer.batch_requests.clear();
+    peer.last_send = Clock::now();  // once per frame: the heartbeat needs no finer time
     return;
   }
   // Not connected any more (or its queue is full): the batch's calls go to another replica or wait. (Lost

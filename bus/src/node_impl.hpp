@@ -230,7 +230,9 @@ struct Node::Impl {
   int turn_hook = 0;
   void ensure_handler();
   void handler_loop();
-  void run_request(RequestJob& job);
+  // Runs a queued request; `now` is a recent clock reading. Returns the clock read after its handler ran (`now`
+  // if nothing read the clock), which the next request starts with.
+  Clock::time_point run_request(RequestJob& job, Clock::time_point now);
 
   // server.cpp
   void on_router_readable(size_t max_messages);
@@ -245,8 +247,10 @@ struct Node::Impl {
   // Runs a request (sender: the caller's node id, empty for a same-process call: no deduplication).
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond);
   // `lasting`, if given, makes a responder that may outlive this call (for a request to a bound object).
+  // `finished`, if given, receives the clock read after the handler ran (left alone if no handler ran).
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond, Clock::time_point now,
-                        Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr);
+                        Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr,
+                        Clock::time_point* finished = nullptr);
   // Sends `out` to the caller with that routing id, or queues it in the caller's batch; false if it cannot go
   // (the caller is gone, or its queue stayed full until the deadline).
   bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);

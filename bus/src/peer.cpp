@@ -151,6 +151,7 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t requ
     if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
       return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
     }
+    peer.last_send = Clock::now();
   } else {
     out.append_to(peer.batch);
     if (request_id != 0) peer.batch_requests.push_back(request_id);
@@ -159,7 +160,6 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t requ
   }
   ++peer.out_seq;
   ++counters.sent;
-  peer.last_send = Clock::now();
   return Status();
 }
 

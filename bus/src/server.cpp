@@ -41,6 +41,8 @@ class ScopeGuard {
 
 // How long an idle handler fiber waits for work before it ends.
 constexpr auto k_handler_idle = std::chrono::seconds(10);
+// Requests answered without running a handler (duplicates, refusals) in a row before the clock is read again.
+constexpr unsigned k_requests_per_clock_read = 16;
 
 class ServerCallContext final : public CallContext {
  public:
@@ -225,12 +227,26 @@ void Node::Impl::handler_loop() {
   // Started awake (ensure_handler counted it).
   HandlerFiber self;
   boost::fibers::mutex mutex;
+  // One clock reading per request: the one taken after a handler ran is the next request's start. It is read
+  // afresh after waiting, and after a few requests that read none (answered without running a handler).
+  Clock::time_point now = Clock::now();
+  unsigned unread = 0;
   while (!stopped) {
     if (!request_queue.empty()) {
       RequestJob job = std::move(request_queue.front());
       request_queue.pop_front();
       --awake_handlers;  // while the handler runs it may block: the queue is not this fiber's any more
-      run_request(job);
+      if (unread >= k_requests_per_clock_read) {
+        now = Clock::now();
+        unread = 0;
+      }
+      const Clock::time_point finished = run_request(job, now);
+      if (finished == now) {
+        ++unread;
+      } else {
+        now = finished;
+        unread = 0;
+      }
       ++awake_handlers;
       // The queue is done: its answers go now rather than at the end of the turn.
       if (request_queue.empty()) flush_batches();
@@ -246,13 +262,13 @@ void Node::Impl::handler_loop() {
       return;
     }
     // ensure_handler counted this fiber awake again.
+    now = Clock::now();
+    unread = 0;
   }
   --awake_handlers;
 }
 
-void Node::Impl::run_request(RequestJob& job) {
-  // Read before the handler runs: it may use up the request's traversal budget.
-  const Clock::time_point now = Clock::now();
+Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now) {
   flush_batches_if_due(now);  // answers of the requests before this one waited long enough
   const std::string_view sender = job.message->sender();
   const RequestKey key = request_key(sender, job.message->request_id());
@@ -265,7 +281,9 @@ void Node::Impl::run_request(RequestJob& job) {
   const std::function<Responder()> lasting = [this, &answer]() -> Responder {
     return [this, copy = answer](detail::Outgoing&& out) { answer_remote(copy, std::move(out)); };
   };
-  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting);
+  Clock::time_point finished = now;
+  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting, &finished);
+  return finished;
 }
 
 void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond) {
@@ -276,7 +294,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
 
 void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond,
                                   Clock::time_point now, Clock::time_point deadline,
-                                  const std::function<Responder()>* lasting) {
+                                  const std::function<Responder()>* lasting, Clock::time_point* finished) {
   auto env = request->envelope();
   const RequestKey key = request_key(sender, env.getRequestId());
   auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
@@ -351,9 +369,10 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
     logger.error("handler_exception", {{"method", method}, {"what", e.what()}});
     status = Status(ErrorCode::internal, std::string("handler failed: ") + e.what());
   }
-  // The method may have been replaced meanwhile; stats go to the current entry if it still exists.
-  auto still = methods.find(method);
-  if (still != methods.end()) still->second.stats.record(Clock::now() - begin, !status.ok());
+  // Methods are never removed and a replaced one keeps its place in the map, so `entry` is the current entry.
+  const Clock::time_point end = Clock::now();
+  if (finished) *finished = end;
+  entry.stats.record(end - begin, !status.ok());
   if (*cancelled) return;
   if (!status.ok()) {
     // Turn the prepared answer into the error (the request itself is not read again).
