@@ -215,15 +215,6 @@ zmq::message_t Outgoing::to_frame() const {
   return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
 }
 
-size_t Outgoing::footprint() const {
-  const size_t words = size_words();
-  return sizeof(PooledBuilder) + (words > k_first_segment_words ? words * sizeof(capnp::word) : 0);
-}
-
-Outgoing Outgoing::clone() const {
-  return copy_of(envelope_.asReader());
-}
-
 Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
   Outgoing copy;
   const size_t words = envelope.totalSize().wordCount + 1;

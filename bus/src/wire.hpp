@@ -53,10 +53,6 @@ class Outgoing {
   // Hands the builder to a Message without serializing (same-process calls).
   MessagePtr to_message() &&;
   size_t size_words() const;
-  // The memory it holds (its encoding, or the pooled first segment if bigger), for budgets.
-  size_t footprint() const;
-  // A deep copy.
-  Outgoing clone() const;
   // Its encoding, in a block of its own (what is kept of an envelope after it was sent).
   EncodedEnvelope encode() const;
   // A builder holding a copy of a received or encoded envelope (to re-stamp and resend it).

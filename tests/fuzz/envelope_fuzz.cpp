@@ -23,9 +23,11 @@ void read_as_the_bus_does(const skymesh::bus::Message& message) {
       (void)echo.getText();
       (void)echo.getData();
     }
-    // A resend copies the envelope, and a batch frames it: those paths must hold too.
+    // A resend copies the envelope, a batch frames it, and the reply cache keeps it encoded to decode for a retry:
+    // those paths must hold too.
     auto copy = skymesh::bus::detail::Outgoing::copy_of(message.envelope());
     (void)copy.to_frame();
+    (void)copy.encode().decode();
     skymesh::bus::detail::FrameBatch batch;
     copy.append_to(batch);
     (void)batch.take();
