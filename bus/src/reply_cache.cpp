@@ -1,5 +1,7 @@
 #include "reply_cache.hpp"
 
+#include <stdexcept>
+
 #include <sodium.h>
 
 namespace skymesh::bus::detail {
@@ -24,6 +26,8 @@ ReplyCache::ReplyCache()
       ring_mask_(k_initial_entries - 1),
       index_(2 * k_initial_entries),
       index_mask_(2 * k_initial_entries - 1) {
+  // Constructed before the node's own sodium_init(); the call is cheap and may be repeated.
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   randombytes_buf(&seed_, sizeof seed_);
 }
 
