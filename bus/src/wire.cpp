@@ -27,9 +27,23 @@ constexpr size_t k_batch_keep_words = size_t{1} << 17;
 
 namespace {
 
-// Writes a message in stream framing: the segment table (the count less one, each segment's size in words,
-// padded to a whole word), then the segments.
-void write_framed(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments, size_t table_words, capnp::word* out) {
+using Segments = kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>>;
+
+// The segment table's words in stream framing (the count less one, each segment's size, padded to a whole word).
+size_t table_words_of(Segments segments) {
+  return segments.size() / 2 + 1;
+}
+
+// The words of a message in stream framing: its segment table and its segments.
+size_t framed_words(Segments segments) {
+  size_t total = table_words_of(segments);
+  for (const auto& segment : segments) total += segment.size();
+  return total;
+}
+
+// Writes a message in stream framing (framed_words(segments) words at `out`).
+void write_framed(Segments segments, capnp::word* out) {
+  const size_t table_words = table_words_of(segments);
   auto* table = reinterpret_cast<uint32_t*>(out);
   table[0] = static_cast<uint32_t>(segments.size() - 1);
   for (size_t i = 0; i < segments.size(); ++i) table[i + 1] = static_cast<uint32_t>(segments[i].size());
@@ -305,11 +319,8 @@ Outgoing EncodedEnvelope::decode() const {
 
 EncodedEnvelope Outgoing::encode() const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  const size_t table_words = segments.size() / 2 + 1;
-  size_t total = table_words;
-  for (const auto& segment : segments) total += segment.size();
-  EncodedEnvelope encoded(total);
-  write_framed(segments, table_words, encoded.data_);
+  EncodedEnvelope encoded(framed_words(segments));
+  write_framed(segments, encoded.data_);
   return encoded;
 }
 
@@ -319,10 +330,7 @@ MessagePtr Outgoing::to_message() && {
 
 void Outgoing::append_to(FrameBatch& batch) const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  const size_t table_words = segments.size() / 2 + 1;
-  size_t total = table_words;
-  for (const auto& segment : segments) total += segment.size();
-  write_framed(segments, table_words, batch.extend(total));
+  write_framed(segments, batch.extend(framed_words(segments)));
   ++batch.count_;
 }
 

@@ -65,7 +65,7 @@ class Outgoing {
 };
 
 // A finished envelope kept in its encoding (stream framing) rather than in its builder, which goes back to its
-// pool at once: the reply cache keeps answers so, and a pending call its request. Small ones (up to 512 bytes)
+// pool at once: the reply cache keeps answers so, and a pending call its request. Small ones (up to 640 bytes)
 // take a block from a per-thread pool of their size class.
 class EncodedEnvelope {
  public:
