@@ -57,10 +57,47 @@ void write_framed(Segments segments, capnp::word* out) {
 
 }  // namespace
 
+// The builder of an outgoing envelope. Its first segment is lent (the pooled scratch words, right after one
+// word kept free for the stream framing's segment table, so a single-segment envelope is framed where it was
+// built: one copy to send or keep); further segments come zeroed from the heap and go with the builder. Unlike
+// MallocMessageBuilder it does not zero the lent segment when it is done: the pool does, without asking the
+// builder how much it used.
+class ScratchBuilder final : public capnp::MessageBuilder {
+ public:
+  // `first`: `first_words` zeroed words (nullptr: every segment from the heap, the first of `first_words`).
+  ScratchBuilder(capnp::word* first, size_t first_words) : first_(first), next_words_(first_words) {}
+  ~ScratchBuilder() noexcept(false) override {
+    for (void* segment : more_) std::free(segment);
+  }
+
+  kj::ArrayPtr<capnp::word> allocateSegment(unsigned minimum) override {
+    if (first_ != nullptr && minimum <= next_words_) {
+      capnp::word* lent = std::exchange(first_, nullptr);
+      return kj::arrayPtr(lent, next_words_);
+    }
+    first_ = nullptr;
+    // Grow as MallocMessageBuilder does: each segment at least as big as all before it.
+    const size_t words = std::max<size_t>(minimum, next_words_);
+    void* segment = std::calloc(words, sizeof(capnp::word));
+    if (segment == nullptr) throw std::bad_alloc();
+    more_.push_back(segment);
+    next_words_ = std::min<size_t>(words * 2, capnp::MAX_SEGMENT_WORDS);
+    return kj::arrayPtr(static_cast<capnp::word*>(segment), words);
+  }
+
+ private:
+  capnp::word* first_;
+  size_t next_words_;
+  std::vector<void*> more_;
+};
+
 struct PooledBuilder {
-  PooledBuilder() { std::memset(scratch, 0, sizeof scratch); }
-  alignas(capnp::word) capnp::word scratch[k_first_segment_words];  // all zero while unused
-  std::optional<capnp::MallocMessageBuilder> builder;
+  PooledBuilder() { std::memset(framed, 0, sizeof framed); }
+  // framed[0]: the segment table of a single-segment envelope; the rest: the first segment, all zero while the
+  // builder is unused.
+  alignas(capnp::word) capnp::word framed[1 + k_first_segment_words];
+  capnp::word* segment() { return framed + 1; }
+  std::optional<ScratchBuilder> builder;
   bool pooled = true;
 };
 
@@ -88,8 +125,10 @@ BuilderPool& pool() {
 }  // namespace
 
 void PooledBuilderRelease::operator()(PooledBuilder* builder) const noexcept {
-  builder->builder.reset();  // zeroes the part of the scratch segment it used
+  builder->builder.reset();
   if (builder->pooled && current_pool && current_pool->free.size() < k_pool_max) {
+    // Zeroing all of it costs less than finding out how much was used.
+    std::memset(builder->segment(), 0, k_first_segment_words * sizeof(capnp::word));
     current_pool->free.push_back(builder);
   } else {
     delete builder;
@@ -100,7 +139,7 @@ BuilderPtr make_builder(size_t first_segment_words) {
   if (first_segment_words > k_first_segment_words) {
     BuilderPtr big(new PooledBuilder());
     big->pooled = false;
-    big->builder.emplace(static_cast<unsigned>(first_segment_words));
+    big->builder.emplace(nullptr, first_segment_words);
     return big;
   }
   BuilderPool& free_list = pool();
@@ -111,13 +150,27 @@ BuilderPtr make_builder(size_t first_segment_words) {
     builder.reset(free_list.free.back());
     free_list.free.pop_back();
   }
-  builder->builder.emplace(kj::arrayPtr(builder->scratch, k_first_segment_words));
+  builder->builder.emplace(builder->segment(), k_first_segment_words);
   return builder;
 }
 
-capnp::MallocMessageBuilder& message_builder(PooledBuilder& builder) {
+capnp::MessageBuilder& message_builder(PooledBuilder& builder) {
   return *builder.builder;
 }
+
+namespace {
+
+// The envelope framed: where it was built when it is one segment in the scratch words (the table is written
+// into the word before them), else nullptr (write_framed it from `segments`).
+const capnp::word* framed_in_place(PooledBuilder& builder, Segments segments) {
+  if (segments.size() != 1 || segments[0].begin() != builder.segment()) return nullptr;
+  auto* table = reinterpret_cast<uint32_t*>(builder.framed);
+  table[0] = 0;
+  table[1] = static_cast<uint32_t>(segments[0].size());
+  return builder.framed;
+}
+
+}  // namespace
 
 namespace {
 
@@ -132,12 +185,30 @@ class BuiltMessage final : public Message {
   BuilderPtr builder_;
 };
 
-// A received envelope: checks and reads it from words that live as long as the message.
+// Reads a single-segment envelope whose framing was already checked: the segment is the words after the
+// one-word table (FlatArrayMessageReader would parse the table again).
+class SegmentReader final : public capnp::MessageReader {
+ public:
+  SegmentReader(kj::ArrayPtr<const capnp::word> segment, capnp::ReaderOptions options)
+      : capnp::MessageReader(options), segment_(segment) {}
+  kj::ArrayPtr<const capnp::word> getSegment(unsigned id) override {
+    return id == 0 ? segment_ : kj::ArrayPtr<const capnp::word>();
+  }
+
+ private:
+  kj::ArrayPtr<const capnp::word> segment_;
+};
+
+// A received envelope: checks and reads it from words (its framing already checked to fit) that live as long
+// as the message.
 class DecodedMessage : public Message {
  public:
   // Cap'n Proto's reader destructor is noexcept(false); Message's is noexcept, and a reader that is done
   // reading never throws on destruction.
-  ~DecodedMessage() noexcept override { reader_.reset(); }
+  ~DecodedMessage() noexcept override {
+    single_.reset();
+    several_.reset();
+  }
 
  protected:
   Status read(kj::ArrayPtr<const capnp::word> words) {
@@ -145,8 +216,13 @@ class DecodedMessage : public Message {
     // Cap'n Proto's default (8 Mi words) bounds amplification; handlers may read fields many times.
     options.nestingLimit = k_max_nesting;
     try {
-      reader_.emplace(words, options);
-      envelope_ = reader_->getRoot<proto::Envelope>();
+      uint32_t segments_less_one = 0;
+      std::memcpy(&segments_less_one, words.begin(), sizeof segments_less_one);
+      if (segments_less_one == 0) {
+        envelope_ = single_.emplace(words.slice(1, words.size()), options).getRoot<proto::Envelope>();
+      } else {
+        envelope_ = several_.emplace(words, options).getRoot<proto::Envelope>();
+      }
       if (envelope_.getVersion() == 0) return Status(ErrorCode::bad_envelope, "protocol version 0");
       // Touch every pointer field the bus reads for this kind once: a malformed one throws here, never later.
       const Kind kind = envelope_.getKind();
@@ -165,7 +241,8 @@ class DecodedMessage : public Message {
   }
 
  private:
-  std::optional<capnp::FlatArrayMessageReader> reader_;
+  std::optional<SegmentReader> single_;
+  std::optional<capnp::FlatArrayMessageReader> several_;
 };
 
 // A small envelope, copied into the message: aligned, and the frame's buffer is not kept.
@@ -215,18 +292,12 @@ size_t Outgoing::size_words() const {
 
 zmq::message_t Outgoing::to_frame() const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  if (segments.size() == 1) {
-    // Single segment: 8-byte table (count-1 = 0, size in words) then the words.
-    const auto& segment = segments[0];
-    zmq::message_t frame(sizeof(capnp::word) * (segment.size() + 1));
-    auto* out = static_cast<uint32_t*>(frame.data());
-    out[0] = 0;
-    out[1] = static_cast<uint32_t>(segment.size());
-    std::memcpy(out + 2, segment.begin(), segment.size() * sizeof(capnp::word));
-    return frame;
+  if (const capnp::word* framed = framed_in_place(*builder_, segments)) {
+    return zmq::message_t(framed, (segments[0].size() + 1) * sizeof(capnp::word));
   }
-  auto flat = capnp::messageToFlatArray(segments);
-  return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
+  zmq::message_t frame(framed_words(segments) * sizeof(capnp::word));
+  write_framed(segments, static_cast<capnp::word*>(frame.data()));
+  return frame;
 }
 
 Outgoing Outgoing::copy_of(proto::Envelope::Reader envelope) {
@@ -319,6 +390,11 @@ Outgoing EncodedEnvelope::decode() const {
 
 EncodedEnvelope Outgoing::encode() const {
   auto segments = builder_->builder->getSegmentsForOutput();
+  if (const capnp::word* framed = framed_in_place(*builder_, segments)) {
+    EncodedEnvelope encoded(segments[0].size() + 1);
+    std::memcpy(encoded.data_, framed, encoded.words_ * sizeof(capnp::word));
+    return encoded;
+  }
   EncodedEnvelope encoded(framed_words(segments));
   write_framed(segments, encoded.data_);
   return encoded;
@@ -330,7 +406,12 @@ MessagePtr Outgoing::to_message() && {
 
 void Outgoing::append_to(FrameBatch& batch) const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  write_framed(segments, batch.extend(framed_words(segments)));
+  if (const capnp::word* framed = framed_in_place(*builder_, segments)) {
+    const size_t words = segments[0].size() + 1;
+    std::memcpy(batch.extend(words), framed, words * sizeof(capnp::word));
+  } else {
+    write_framed(segments, batch.extend(framed_words(segments)));
+  }
   ++batch.count_;
 }
 

@@ -23,9 +23,9 @@ namespace skymesh::bus::detail {
 constexpr size_t k_max_frame_bytes = 64u << 20;
 constexpr int k_max_nesting = 64;
 
-// A message builder whose 512-byte first segment comes from a per-thread pool (the builder zeroes what it used
-// when it is done, so the segment is ready for the next one): building a small envelope allocates nothing once
-// the pool is warm. Bigger first segments are allocated and freed as usual.
+// A message builder whose 512-byte first segment comes from a per-thread pool (zeroed again when the builder is
+// done, so the segment is ready for the next one): building a small envelope allocates nothing once the pool is
+// warm, and one that fits the segment is framed where it was built. Bigger ones get heap segments.
 struct PooledBuilder;
 struct PooledBuilderRelease {
   void operator()(PooledBuilder* builder) const noexcept;
@@ -33,7 +33,7 @@ struct PooledBuilderRelease {
 using BuilderPtr = std::unique_ptr<PooledBuilder, PooledBuilderRelease>;
 // A builder whose first segment holds at least `first_segment_words` (0: the pooled size).
 BuilderPtr make_builder(size_t first_segment_words = 0);
-capnp::MallocMessageBuilder& message_builder(PooledBuilder& builder);
+capnp::MessageBuilder& message_builder(PooledBuilder& builder);
 
 // An envelope under construction. Owns its builder; becomes a frame (to send) or a Message (local call).
 class FrameBatch;
