@@ -2,16 +2,12 @@
 
 #include "block_pool.hpp"
 #include "call_promise.hpp"
+#include "no_lock.hpp"
 
 namespace skymesh::bus {
 namespace detail {
 namespace {
 
-// The waits are all on one thread, so the condition variable's lock has nothing to guard.
-struct NoLock {
-  void lock() noexcept {}
-  void unlock() noexcept {}
-};
 
 void release_state(CallState* state) noexcept {
   if (state == nullptr || --state->refs != 0) return;

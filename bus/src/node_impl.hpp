@@ -81,7 +81,7 @@ struct RequestJob {
 // A long-lived fiber that runs queued requests one after another; while idle it waits to be woken.
 struct HandlerFiber {
   bool woken = false;
-  boost::fibers::condition_variable wake;
+  boost::fibers::condition_variable_any wake;  // waited on with a NoLock
 };
 
 struct Subscriber {

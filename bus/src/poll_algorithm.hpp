@@ -11,7 +11,6 @@
 #include <boost/fiber/algo/algorithm.hpp>
 #include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/context.hpp>
-#include <boost/fiber/mutex.hpp>
 #include <boost/fiber/scheduler.hpp>
 
 namespace skymesh::bus::detail {
@@ -23,8 +22,7 @@ struct PollState {
   PollAlgorithm* algorithm = nullptr;  // set while installed on the reactor thread
   int wake_fd = -1;                    // eventfd: written by notify(), read by the io fiber
   std::chrono::steady_clock::time_point wake_at = std::chrono::steady_clock::time_point::max();
-  boost::fibers::mutex mutex;
-  boost::fibers::condition_variable idle;  // notified when every other fiber is blocked
+  boost::fibers::condition_variable_any idle;  // notified when every other fiber is blocked (wait with a NoLock)
   std::atomic<bool> notified{false};
   // Set while the algorithm is being replaced: Boost's set_algo() moves contexts only while has_ready_fibers()
   // is true, and the dispatcher context must move too.

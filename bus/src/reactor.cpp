@@ -19,6 +19,7 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
+#include "no_lock.hpp"
 #include "poll_algorithm.hpp"
 
 namespace skymesh::bus {
@@ -307,7 +308,7 @@ void Reactor::run(std::function<void()> main) {
       if (algorithm->has_ready_fibers()) continue;
     }
     impl.state.wake_at = std::chrono::steady_clock::time_point::max();
-    std::unique_lock<boost::fibers::mutex> lock(impl.state.mutex);
+    detail::NoLock lock;
     impl.state.idle.wait(lock);
   }
   impl.state.uninstalling = true;

@@ -5,6 +5,7 @@
 #include <kj/exception.h>
 #include <boost/fiber/fss.hpp>
 
+#include "no_lock.hpp"
 #include "node_impl.hpp"
 
 namespace skymesh::bus {
@@ -226,7 +227,6 @@ void Node::Impl::ensure_handler() {
 void Node::Impl::handler_loop() {
   // Started awake (ensure_handler counted it).
   HandlerFiber self;
-  boost::fibers::mutex mutex;
   // One clock reading per request: the one taken after a handler ran is the next request's start. It is read
   // afresh after waiting, and after a few requests that read none (answered without running a handler).
   Clock::time_point now = Clock::now();
@@ -255,7 +255,7 @@ void Node::Impl::handler_loop() {
     --awake_handlers;
     self.woken = false;
     idle_handlers.push_back(&self);
-    std::unique_lock<boost::fibers::mutex> lock(mutex);
+    detail::NoLock lock;
     self.wake.wait_for(lock, k_handler_idle, [&self, this]() { return self.woken || stopped; });
     if (!self.woken) {  // timed out or stopping: leave
       std::erase(idle_handlers, &self);
