@@ -78,9 +78,12 @@ struct RequestJob {
   MessagePtr message;    // its sender() is the caller's node id
 };
 
-// A long-lived fiber that runs queued requests one after another; while idle it waits to be woken.
+// A long-lived fiber that runs queued requests one after another; while idle it waits to be woken, or to be
+// retired by the heartbeat loop once it has been idle for long (an untimed wait: waking it costs no timer).
 struct HandlerFiber {
   bool woken = false;
+  bool retired = false;
+  std::chrono::steady_clock::time_point idle_since;
   boost::fibers::condition_variable_any wake;  // waited on with a NoLock
 };
 
@@ -229,6 +232,7 @@ struct Node::Impl {
   size_t awake_handlers = 0;  // handler fibers that will look at request_queue before they block
   int turn_hook = 0;
   void ensure_handler();
+  void retire_idle_handlers(Clock::time_point now);
   void handler_loop();
   // Runs a queued request; `now` is a recent clock reading. Returns the clock read after its handler ran (`now`
   // if nothing read the clock), which the next request starts with.

@@ -258,6 +258,7 @@ void Node::Impl::heartbeat_loop() {
     if (stopped) return;
     resend_marked();
     const auto now = Clock::now();
+    retire_idle_handlers(now);
     std::vector<std::shared_ptr<Peer>> all;
     for (auto& [endpoint, peer] : peers) all.push_back(peer);
     for (auto& peer : all) {

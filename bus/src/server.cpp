@@ -40,8 +40,6 @@ class ScopeGuard {
   CallScope previous_;
 };
 
-// How long an idle handler fiber waits for work before it ends.
-constexpr auto k_handler_idle = std::chrono::seconds(10);
 // Requests answered without running a handler (duplicates, refusals) in a row before the clock is read again.
 constexpr unsigned k_requests_per_clock_read = 16;
 
@@ -220,8 +218,21 @@ void Node::Impl::ensure_handler() {
     handler->wake.notify_one();
     return;
   }
-  // Every handler fiber is busy (blocked in a handler) or none exists yet: start another.
+  // Every handler fiber is busy (blocked in a handler) or none exists yet: start another. The heartbeat loop
+  // retires it once it has been idle for long.
+  start_timers();
   reactor.spawn([this]() { handler_loop(); });
+}
+
+void Node::Impl::retire_idle_handlers(Clock::time_point now) {
+  // The list is a stack (the last one idle is woken first), so the longest idle are at its front.
+  size_t count = 0;
+  while (count < idle_handlers.size() && now - idle_handlers[count]->idle_since > options.handler_idle) ++count;
+  for (size_t i = 0; i < count; ++i) {
+    idle_handlers[i]->retired = true;
+    idle_handlers[i]->wake.notify_one();
+  }
+  idle_handlers.erase(idle_handlers.begin(), idle_handlers.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
 void Node::Impl::handler_loop() {
@@ -254,10 +265,11 @@ void Node::Impl::handler_loop() {
     }
     --awake_handlers;
     self.woken = false;
+    self.idle_since = now;
     idle_handlers.push_back(&self);
     detail::NoLock lock;
-    self.wake.wait_for(lock, k_handler_idle, [&self, this]() { return self.woken || stopped; });
-    if (!self.woken) {  // timed out or stopping: leave
+    self.wake.wait(lock, [&self, this]() { return self.woken || self.retired || stopped; });
+    if (!self.woken) {  // retired (already off the idle list) or stopping: leave
       std::erase(idle_handlers, &self);
       return;
     }

@@ -81,6 +81,44 @@ TEST_CASE("requests queued behind a handler that blocks are run by other fibers,
   });
 }
 
+TEST_CASE("handler fibers started for blocked handlers end once idle, and new ones start when needed") {
+  zmq::context_t context;
+  bus::Reactor reactor(context);
+  bus::NodeOptions server_options = test::quick_options("echo");
+  server_options.handler_idle = std::chrono::milliseconds(300);
+  bus::Node server(reactor, server_options);
+  echo::EchoService echo(server);
+  REQUIRE(echo.attach().ok());
+  REQUIRE(server.listen("tcp://127.0.0.1:0").ok());
+  bus::Node client_node(reactor, test::quick_options("client"));
+  reactor.run_until_done([&]() {
+    auto client = bus::Client::connect(client_node, server.endpoints().front()).value();
+    REQUIRE(echo_call(client, "echo.echo", "warm").ok());
+    boost::this_fiber::sleep_for(std::chrono::milliseconds(100));
+    const size_t baseline = reactor.live_fibers();
+    auto burst = [&]() {
+      // Ten handlers that block at once: ten handler fibers.
+      std::vector<bus::RawFuture> futures;
+      for (int i = 0; i < 10; ++i) {
+        futures.push_back(client.async_call<proto::EchoRequest>(
+            "echo.echo", [](proto::EchoRequest::Builder request) { request.setDelayMs(100); }));
+      }
+      for (auto& result : bus::wait_all(futures)) REQUIRE(result.ok());
+    };
+    burst();
+    CHECK(reactor.live_fibers() >= baseline + 9);
+    // Idle past handler_idle (and the heartbeat loop's next look): all but the ones there before have ended.
+    const auto give_up = Clock::now() + std::chrono::seconds(5);
+    while (reactor.live_fibers() > baseline && Clock::now() < give_up) {
+      boost::this_fiber::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(reactor.live_fibers() <= baseline);
+    // Work after that still finds (or starts) handler fibers.
+    burst();
+    REQUIRE(echo_call(client, "echo.echo", "after").ok());
+  });
+}
+
 TEST_CASE("a call past its deadline fails with deadline_exceeded and the server is told to cancel") {
   test::BusFixture bus;
   bus.run([&]() {

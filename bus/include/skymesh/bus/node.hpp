@@ -42,6 +42,9 @@ struct NodeOptions {
   std::chrono::milliseconds reply_cache_window{30000};  // how long answers are kept for retried requests
   size_t reply_cache_max_bytes = 64u << 20;
   uint32_t subscription_credit = 1024;  // events in flight per subscription
+  // A handler fiber idle this long ends (checked every heartbeat_interval / 2); a busy node keeps as many as
+  // its handlers ever blocked at once.
+  std::chrono::milliseconds handler_idle{10000};
   LogLevel log_level = LogLevel::info;
 };
 
