@@ -8,7 +8,6 @@ namespace skymesh::bus {
 namespace detail {
 namespace {
 
-
 void release_state(CallState* state) noexcept {
   if (state == nullptr || --state->refs != 0) return;
   state->~CallState();
