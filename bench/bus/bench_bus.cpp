@@ -1,20 +1,28 @@
 // bench_bus: the bus against raw ZeroMQ, in one run, on one machine, with the same 64-byte payload over tcp
 // loopback. Last line: one JSON object (see docs/bus.md for the targets and recorded figures).
 //
-//   build/bin/bench_bus [--seconds S]   (each phase runs S seconds; default 2)
+// Round trips and pipelined calls are measured interleaved, so that both peers see the same machine: blocks of
+// round trips alternate (raw ZeroMQ's, then the bus's), and so do eight slices of the pipelined phase. On a shared
+// VM whose speed drifts from one second to the next, phases run one after the other compared two different
+// machines.
+//
+//   build/bin/bench_bus [--seconds S]   (each phase runs S seconds in all; default 2)
 //   build/bin/bench_bus --only pipelined [--calls N]
 //       only the bus's pipelined phase (for instruction counts under valgrind --tool=callgrind); with --calls,
 //       exactly N calls instead of S seconds of them, so two counts differ by the cost of the extra calls.
 //   build/bin/bench_bus --only raw [--seconds S]
 //       only the raw ZeroMQ peer (round trips, then pipelined echo), to see what it costs in CPU.
+//   build/bin/bench_bus --only raw-rtt [--seconds S]
+//       only raw ZeroMQ's round trips (its syscalls per round trip, against --only bus-rtt's).
 //   build/bin/bench_bus --only rtt [--seconds S]
-//       only the synchronous round trips, raw ZeroMQ's then the bus's (to trace where a round trip's time goes).
+//       only the synchronous round trips, interleaved (to trace where a round trip's time goes).
 //   build/bin/bench_bus --only bus-rtt [--seconds S]
 //       only the bus's round trips (syscalls per round trip under strace -c: divide by the printed count).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -33,6 +41,9 @@ namespace {
 
 constexpr size_t k_payload_bytes = 64;
 constexpr size_t k_window = 512;
+// Round trips per block, and slices of the pipelined phase, when the two peers take turns.
+constexpr int k_rtt_block = 50;
+constexpr int k_pipelined_slices = 8;
 
 double percentile(std::vector<double> values, double fraction) {
   if (values.empty()) return 0;
@@ -69,6 +80,7 @@ struct BusServer {
 struct BusResults {
   std::vector<double> rtt_us;
   double calls_per_s = 0;
+  bench::RawResults raw;  // measured in turns with the bus (empty when not asked for)
   std::vector<double> local_us;
   double events_per_s = 0;
   double replay_events_per_s = 0;
@@ -81,13 +93,15 @@ void fill_echo(proto::EchoRequest::Builder request, const std::string& payload) 
 struct BenchOptions {
   double seconds = 2;
   bool only_pipelined = false;
-  bool only_raw = false;  // only the raw ZeroMQ peer (both its phases)
+  bool only_raw = false;  // only the raw ZeroMQ peer (both its phases, or its round trips with only_rtt)
   bool only_rtt = false;  // only round trips (the bus's, and raw ZeroMQ's unless no_raw)
   bool no_raw = false;
   size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
 };
 
-BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench) {
+// `raw_endpoint`: the raw ZeroMQ echo server to measure in turns with the bus (nullptr: the bus alone).
+BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench,
+                   const std::string* raw_endpoint) {
   const double seconds = bench.seconds;
   BusResults results;
   bus::Reactor reactor(context);
@@ -97,6 +111,9 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
   (void)local_echo.attach();
   const std::string payload(k_payload_bytes, 'x');
   reactor.run_until_done([&]() {
+    // Its blocking calls hold this thread, which has nothing else to do while the raw peer takes its turn.
+    std::optional<bench::RawClient> raw;
+    if (raw_endpoint) raw.emplace(context, *raw_endpoint, k_payload_bytes);
     auto client = bus::Client::connect(node, endpoint).value();
     auto call_once = [&](bus::Client& target) {
       auto reply = target.call<proto::EchoRequest, proto::EchoReply>(
@@ -108,29 +125,47 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     for (int i = 0; i < 200; ++i) call_once(client);
     auto end = Clock::now() + std::chrono::duration<double>(seconds);
     while (!bench.only_pipelined && Clock::now() < end) {
-      const auto begin = Clock::now();
-      call_once(client);
-      results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+      if (raw) {
+        for (int i = 0; i < k_rtt_block; ++i) results.raw.rtt_us.push_back(raw->round_trip_us());
+      }
+      for (int i = 0; i < k_rtt_block; ++i) {
+        const auto begin = Clock::now();
+        call_once(client);
+        results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+      }
     }
     if (bench.only_rtt) return;
 
-    // Pipelined: keep k_window calls in flight, wait on the oldest.
+    // Pipelined: keep k_window calls in flight, wait on the oldest. In slices, each raw ZeroMQ's and then the
+    // bus's, when both are measured.
+    const int slices = raw ? k_pipelined_slices : 1;
+    const auto slice = std::chrono::duration<double>(seconds / slices);
     std::deque<bus::RawFuture> in_flight;
-    size_t done = 0, issued = 0;
-    auto begin = Clock::now();
-    end = begin + std::chrono::duration<double>(seconds);
-    auto more = [&]() { return bench.calls != 0 ? issued < bench.calls : Clock::now() < end; };
-    while (more() || !in_flight.empty()) {
-      while (in_flight.size() < k_window && more()) {
-        in_flight.push_back(client.async_call<proto::EchoRequest>(
-            "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); }));
-        ++issued;
+    size_t done = 0, issued = 0, raw_done = 0;
+    double bus_seconds = 0, raw_seconds = 0;
+    for (int s = 0; s < slices; ++s) {
+      if (raw) {
+        const auto raw_begin = Clock::now();
+        raw_done += raw->pipelined(k_window, raw_begin + std::chrono::duration_cast<Clock::duration>(slice));
+        raw_seconds += std::chrono::duration<double>(Clock::now() - raw_begin).count();
       }
-      if (!in_flight.front().get().ok()) throw std::runtime_error("pipelined call failed");
-      in_flight.pop_front();
-      ++done;
+      const auto begin = Clock::now();
+      end = begin + std::chrono::duration_cast<Clock::duration>(slice);
+      auto more = [&]() { return bench.calls != 0 ? issued < bench.calls : Clock::now() < end; };
+      while (more() || !in_flight.empty()) {
+        while (in_flight.size() < k_window && more()) {
+          in_flight.push_back(client.async_call<proto::EchoRequest>(
+              "echo.echo", [&payload](proto::EchoRequest::Builder request) { fill_echo(request, payload); }));
+          ++issued;
+        }
+        if (!in_flight.front().get().ok()) throw std::runtime_error("pipelined call failed");
+        in_flight.pop_front();
+        ++done;
+      }
+      bus_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
     }
-    results.calls_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - begin).count();
+    results.calls_per_s = static_cast<double>(done) / bus_seconds;
+    if (raw) results.raw.msgs_per_s = static_cast<double>(raw_done) / raw_seconds;
     if (bench.only_pipelined) return;
 
     // Same process: the handler runs in the calling fiber.
@@ -149,7 +184,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     {
       bus::Subscription live(client, "echo.ticks", 0);
       (void)live.next(std::chrono::milliseconds(1));  // subscribed before the burst
-      begin = Clock::now();
+      auto begin = Clock::now();
       auto publish = client.async_call<proto::EchoRequest>(
           "echo.publish", [burst](proto::EchoRequest::Builder request) { request.setCount(burst); });
       for (uint32_t i = 0; i < burst; ++i) {
@@ -160,7 +195,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     }
     // Replay: everything since 1 from the log.
     bus::Subscription replay(client, "echo.ticks", 1);
-    begin = Clock::now();
+    const auto begin = Clock::now();
     for (uint32_t i = 0; i < burst; ++i) {
       if (!replay.next(std::chrono::seconds(10)).ok()) throw std::runtime_error("replayed event missing");
     }
@@ -186,6 +221,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "raw") {
       bench_options.only_raw = true;
       ++i;
+    } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "raw-rtt") {
+      bench_options.only_raw = bench_options.only_rtt = true;
+      ++i;
     } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "rtt") {
       bench_options.only_rtt = true;
       ++i;
@@ -193,29 +231,33 @@ int main(int argc, char** argv) {
       bench_options.only_rtt = bench_options.no_raw = true;
       ++i;
     } else {
-      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw|rtt|bus-rtt] [--calls N]\n");
+      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw|raw-rtt|rtt|bus-rtt] [--calls N]\n");
       return 2;
     }
   }
   const double seconds = bench_options.seconds;
   zmq::context_t context;
-  bench::RawResults raw;
-  if (!bench_options.only_pipelined && !bench_options.no_raw) {
-    bench::RawEchoServer server(context);
-    raw = bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, bench_options.only_rtt ? 0 : k_window);
-  }
   if (bench_options.only_raw) {
-    std::printf("{\"zmq_rtt_p50_us\":%.2f,\"zmq_msgs_per_s\":%.0f}\n", percentile(raw.rtt_us, 0.5), raw.msgs_per_s);
+    bench::RawEchoServer server(context);
+    const bench::RawResults raw =
+        bench::run_raw(context, server.endpoint(), k_payload_bytes, seconds, bench_options.only_rtt ? 0 : k_window);
+    std::printf("{\"zmq_round_trips\":%zu,\"zmq_rtt_p50_us\":%.2f,\"zmq_msgs_per_s\":%.0f}\n", raw.rtt_us.size(),
+                percentile(raw.rtt_us, 0.5), raw.msgs_per_s);
     return 0;
   }
+  std::optional<bench::RawEchoServer> raw_server;
+  if (!bench_options.only_pipelined && !bench_options.no_raw) raw_server.emplace(context);
   BusResults bus_results;
   try {
     BusServer server(context);
-    bus_results = run_bus(context, server.node.endpoints().front(), bench_options);
+    bus_results = run_bus(context, server.node.endpoints().front(), bench_options,
+                          raw_server ? &raw_server->endpoint() : nullptr);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_bus: %s\n", e.what());
-    return 1;
+    std::fflush(stderr);
+    std::_Exit(1);  // the raw server's thread may still wait for its stop message
   }
+  const bench::RawResults& raw = bus_results.raw;
   if (bench_options.only_pipelined) {
     std::printf("{\"bus_calls_per_s\":%.0f}\n", bus_results.calls_per_s);
     return 0;
@@ -230,7 +272,8 @@ int main(int argc, char** argv) {
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
   const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);
   const double local_p50 = percentile(bus_results.local_us, 0.5);
-  std::printf("payload %zu bytes over tcp loopback, %.1f s per phase\n", k_payload_bytes, seconds);
+  std::printf("payload %zu bytes over tcp loopback, %.1f s per phase, raw ZeroMQ and the bus in turns\n",
+              k_payload_bytes, seconds);
   std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50, zmq_p99,
               bus_p50, bus_p99, bus_p50 / zmq_p50);
   std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s, bus_results.calls_per_s,

@@ -1,5 +1,6 @@
 // The peer the bus is measured against: plain ZeroMQ DEALER/ROUTER echo over tcp loopback, no envelope,
 // no fibers. A server thread echoes every message back; the client measures round trips and pipelined rate.
+// A client's destructor sends the empty message that stops the server.
 #pragma once
 
 #include <chrono>
@@ -43,46 +44,67 @@ struct RawResults {
   double msgs_per_s = 0;
 };
 
+// The raw peer's client: a DEALER that sends `payload_bytes` bytes and waits for the echo. Its calls block the
+// calling thread (in bench_bus, the bus client's reactor thread, which has nothing else to do meanwhile).
+class RawClient {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RawClient(zmq::context_t& context, const std::string& endpoint, size_t payload_bytes)
+      : socket_(context, zmq::socket_type::dealer), payload_(payload_bytes, 'x') {
+    socket_.set(zmq::sockopt::sndhwm, 100000);
+    socket_.set(zmq::sockopt::rcvhwm, 100000);
+    socket_.connect(endpoint);
+    for (int i = 0; i < 200; ++i) echo_once();  // connect and warm up
+  }
+  ~RawClient() { socket_.send(zmq::message_t(), zmq::send_flags::none); }  // stops the server
+
+  void echo_once() {
+    socket_.send(zmq::buffer(payload_), zmq::send_flags::none);
+    zmq::message_t reply;
+    (void)socket_.recv(reply);
+  }
+
+  // One timed round trip, in microseconds.
+  double round_trip_us() {
+    const auto begin = Clock::now();
+    echo_once();
+    return std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+  }
+
+  // Keeps `window` messages in flight until `end`, then waits for the rest; returns how many came back.
+  size_t pipelined(size_t window, Clock::time_point end) {
+    size_t sent = 0, received = 0;
+    while (Clock::now() < end || received < sent) {
+      while (sent - received < window && Clock::now() < end) {
+        socket_.send(zmq::buffer(payload_), zmq::send_flags::none);
+        ++sent;
+      }
+      zmq::message_t reply;
+      (void)socket_.recv(reply);
+      ++received;
+    }
+    return received;
+  }
+
+ private:
+  zmq::socket_t socket_;
+  std::string payload_;
+};
+
 // Synchronous round trips for `seconds`, then a pipelined run keeping `window` messages in flight (none if 0).
 inline RawResults run_raw(zmq::context_t& context, const std::string& endpoint, size_t payload_bytes, double seconds,
                           size_t window) {
   using Clock = std::chrono::steady_clock;
   RawResults results;
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::sndhwm, 100000);
-  socket.set(zmq::sockopt::rcvhwm, 100000);
-  socket.connect(endpoint);
-  const std::string payload(payload_bytes, 'x');
-  auto echo_once = [&]() {
-    socket.send(zmq::buffer(payload), zmq::send_flags::none);
-    zmq::message_t reply;
-    (void)socket.recv(reply);
-  };
-  for (int i = 0; i < 200; ++i) echo_once();  // connect and warm up
+  RawClient client(context, endpoint, payload_bytes);
   const auto rtt_end = Clock::now() + std::chrono::duration<double>(seconds);
-  while (Clock::now() < rtt_end) {
-    const auto begin = Clock::now();
-    echo_once();
-    results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
-  }
-  if (window == 0) {
-    socket.send(zmq::message_t(), zmq::send_flags::none);  // stop the server
-    return results;
-  }
-  size_t sent = 0, received = 0;
+  while (Clock::now() < rtt_end) results.rtt_us.push_back(client.round_trip_us());
+  if (window == 0) return results;
   const auto begin = Clock::now();
-  const auto end = begin + std::chrono::duration<double>(seconds);
-  while (Clock::now() < end || received < sent) {
-    while (sent - received < window && Clock::now() < end) {
-      socket.send(zmq::buffer(payload), zmq::send_flags::none);
-      ++sent;
-    }
-    zmq::message_t reply;
-    (void)socket.recv(reply);
-    ++received;
-  }
+  const size_t received = client.pipelined(
+      window, begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
   results.msgs_per_s = static_cast<double>(received) / std::chrono::duration<double>(Clock::now() - begin).count();
-  socket.send(zmq::message_t(), zmq::send_flags::none);  // stop the server
   return results;
 }
 
