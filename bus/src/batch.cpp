@@ -43,13 +43,13 @@ void Node::Impl::flush_batches() {
   }
   flush_peers.clear();
   if (flush_callers.empty()) return;
-  std::vector<std::string> blocked;
+  flush_blocked.clear();
   for (const std::string& identity : flush_callers) {
     auto found = callers.find(identity);
     if (found == callers.end()) continue;
-    if (flush_caller(identity, found->second) == FlushResult::blocked) blocked.push_back(identity);
+    if (flush_caller(identity, found->second) == FlushResult::blocked) flush_blocked.push_back(identity);
   }
-  flush_callers = std::move(blocked);
+  flush_callers.swap(flush_blocked);  // both keep their capacity
   if (flush_callers.empty()) return;
   for (const std::string& identity : flush_callers) callers[identity].queued_flush = true;
   batched = true;
