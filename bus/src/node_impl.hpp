@@ -207,7 +207,7 @@ struct Node::Impl {
   std::vector<std::shared_ptr<Peer>> flush_peers;
   std::vector<std::string> flush_callers;
   std::vector<std::string> flush_blocked;  // flush_batches' scratch list, swapped with flush_callers (no realloc)
-  bool batched = false;  // some batch holds envelopes (since batched_at)
+  bool batched = false;                    // some batch holds envelopes (since batched_at)
   Clock::time_point batched_at;
   bool flush_retry_scheduled = false;
   size_t calls_to_resend = 0;  // calls marked needs_resend
