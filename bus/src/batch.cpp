@@ -21,7 +21,7 @@ void Node::Impl::queue_flush(Peer& peer) {
 void Node::Impl::queue_flush(const std::string& identity, CallerState& caller) {
   if (caller.queued_flush) return;
   caller.queued_flush = true;
-  flush_callers.push_back(identity);
+  flush_callers.push_back(CallerFlush{identity, CallerRef{&caller, callers_forgotten}});
 }
 
 void Node::Impl::note_batched() {
@@ -44,14 +44,23 @@ void Node::Impl::flush_batches() {
   flush_peers.clear();
   if (flush_callers.empty()) return;
   flush_blocked.clear();
-  for (const std::string& identity : flush_callers) {
-    auto found = callers.find(identity);
-    if (found == callers.end()) continue;
-    if (flush_caller(identity, found->second) == FlushResult::blocked) flush_blocked.push_back(identity);
+  for (CallerFlush& entry : flush_callers) {
+    CallerState* caller = still_valid(entry.caller);
+    if (!caller) {
+      auto found = callers.find(entry.identity);
+      if (found == callers.end()) continue;
+      caller = &found->second;
+    }
+    if (flush_caller(entry.identity, *caller) == FlushResult::blocked) {
+      flush_blocked.push_back(CallerFlush{std::move(entry.identity), CallerRef{caller, callers_forgotten}});
+    }
   }
   flush_callers.swap(flush_blocked);  // both keep their capacity
   if (flush_callers.empty()) return;
-  for (const std::string& identity : flush_callers) callers[identity].queued_flush = true;
+  for (CallerFlush& entry : flush_callers) {
+    CallerState* caller = still_valid(entry.caller);
+    (caller ? *caller : callers[entry.identity]).queued_flush = true;
+  }
   batched = true;
   batched_at = Clock::now();
   if (!flush_retry_scheduled && !stopped) {

@@ -64,9 +64,17 @@ struct CallerState {
   bool queued_flush = false;  // listed in flush_callers
 };
 
+// A caller's state as found when a request arrived, valid while no caller has been forgotten since (callers is
+// a node-based map: entries never move, they only go away): saves looking the routing id up again per answer.
+struct CallerRef {
+  CallerState* state = nullptr;
+  uint64_t generation = 0;  // callers_forgotten when it was found
+};
+
 // Where the answer to a remote request goes.
 struct RemoteAnswer {
   std::string identity;  // routing id of the caller's connection
+  CallerRef caller;
   RequestKey key;
   bool known_sender = false;  // the caller named itself: its answers are kept for retries
   Clock::time_point deadline;
@@ -75,7 +83,8 @@ struct RemoteAnswer {
 // A request waiting for a handler fiber.
 struct RequestJob {
   std::string identity;  // routing id of the caller's connection
-  MessagePtr message;    // its sender() is the caller's node id
+  CallerRef caller;
+  MessagePtr message;  // its sender() is the caller's node id
 };
 
 // A long-lived fiber that runs queued requests one after another; while idle it waits to be woken, or to be
@@ -205,8 +214,12 @@ struct Node::Impl {
   // the batch reaches k_batch_flush_bytes, or when a handler queue has kept it k_batch_flush_after. A big
   // envelope, and any envelope to a peer that never answered yet, goes on its own at once.
   std::vector<std::shared_ptr<Peer>> flush_peers;
-  std::vector<std::string> flush_callers;
-  std::vector<std::string> flush_blocked;  // flush_batches' scratch list, swapped with flush_callers (no realloc)
+  struct CallerFlush {
+    std::string identity;
+    CallerRef caller;
+  };
+  std::vector<CallerFlush> flush_callers;
+  std::vector<CallerFlush> flush_blocked;  // flush_batches' scratch list, swapped with flush_callers (no realloc)
   bool batched = false;                    // some batch holds envelopes (since batched_at)
   Clock::time_point batched_at;
   bool flush_retry_scheduled = false;
@@ -214,6 +227,10 @@ struct Node::Impl {
   bool resend_scheduled = false;
   void queue_flush(Peer& peer);
   void queue_flush(const std::string& identity, CallerState& caller);
+  // The caller's state if `ref` is still valid, else nullptr (look it up by routing id).
+  CallerState* still_valid(const CallerRef& ref) const {
+    return ref.generation == callers_forgotten ? ref.state : nullptr;
+  }
   void note_batched();
   void flush_batches();
   void flush_batches_if_due(Clock::time_point now);
@@ -258,7 +275,8 @@ struct Node::Impl {
                         Clock::time_point* finished = nullptr);
   // Sends `out` to the caller with that routing id, or queues it in the caller's batch; false if it cannot go
   // (the caller is gone, or its queue stayed full until the deadline).
-  bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline);
+  bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline,
+                      const CallerRef& known = {});
   void answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out);
   void remember_answer(const RequestKey& key, const detail::Outgoing& answer);
   void expire_reply_cache(Clock::time_point now);

@@ -181,7 +181,7 @@ void Node::Impl::on_caller_message(const std::string& identity, CallerState& cal
 
   switch (message->kind()) {
     case Kind::REQUEST:
-      request_queue.push_back(RequestJob{identity, message});
+      request_queue.push_back(RequestJob{identity, CallerRef{&caller, callers_forgotten}, message});
       break;
     case Kind::HEARTBEAT: {
       detail::Outgoing pong(Kind::HEARTBEAT);
@@ -286,7 +286,7 @@ Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now
   const RequestKey key = request_key(sender, job.message->request_id());
   const bool known_sender = !sender.empty();
   const Clock::time_point deadline = detail::steady_deadline(job.message->envelope().getDeadlineUs(), now);
-  RemoteAnswer answer{std::move(job.identity), key, known_sender, deadline};
+  RemoteAnswer answer{std::move(job.identity), job.caller, key, known_sender, deadline};
   // Used while dispatch_request runs: refers to `answer` (small enough for std::function to hold in place).
   Responder respond = [this, &answer](detail::Outgoing&& out) { answer_remote(answer, std::move(out)); };
   // A request for a bound object may be answered later, from its own fiber: that responder holds a copy.
@@ -406,7 +406,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
 
 void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out) {
   // Kept for a retry even if it could not be sent now (the caller may ask again).
-  (void)send_to_caller(answer.identity, out, answer.deadline);
+  (void)send_to_caller(answer.identity, out, answer.deadline, answer.caller);
   const Kind kind = out.envelope().getKind();
   const RequestKey& key = answer.key;
   if (!answer.known_sender || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
@@ -447,21 +447,23 @@ uint64_t& Node::Impl::done_below_of(const RequestKey& key) {
   return *last_done_below;
 }
 
-bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline) {
+bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline,
+                                const CallerRef& known) {
   if (!router || stopped) return false;
+  CallerState* found = still_valid(known);
+  if (!found) found = &callers.try_emplace(identity).first->second;
   // While the caller's queue stays full its batch grows; past the backlog limit, wait (this fiber only) for
   // it to drain, until the deadline.
-  auto found = callers.try_emplace(identity).first;
-  while (found->second.batch.bytes() >= k_caller_backlog_bytes) {
+  while (found->batch.bytes() >= k_caller_backlog_bytes) {
     if (Clock::now() > deadline || stopped) {
       logger.warn("answer_not_sent", {{"reason", "caller queue full until the deadline"}});
       return false;
     }
     boost::this_fiber::sleep_for(std::chrono::milliseconds(1));
     if (!router || stopped) return false;
-    found = callers.try_emplace(identity).first;  // it may have been forgotten meanwhile
+    found = &callers.try_emplace(identity).first->second;  // it may have been forgotten meanwhile
   }
-  CallerState& caller = found->second;
+  CallerState& caller = *found;
   auto env = out.envelope();
   env.setStreamId(stream_id);
   env.setSeq(++caller.out_seq);

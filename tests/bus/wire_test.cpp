@@ -140,6 +140,25 @@ TEST_CASE("a retried request is answered from the reply cache and runs once") {
   CHECK(socket.receive().calls == 2);
 }
 
+TEST_CASE("a caller forgotten while its handler runs still gets the answer") {
+  // Silent callers are forgotten after four dead-peer intervals (1.2 s with the test options); this handler
+  // sleeps longer, so its answer finds the caller's state gone and makes it anew.
+  ServerThread server;
+  zmq::context_t context;
+  auto socket = raw_dealer(context, server.endpoint);
+  socket.send(raw_request(9, [](proto::Envelope::Builder env) {
+    env.setPayloadType(capnp::typeId<proto::EchoRequest>());
+    env.getPayload().initAs<proto::EchoRequest>().setDelayMs(1600);
+  }));
+  Answer slow = socket.receive();
+  CHECK(slow.kind == proto::Kind::REPLY);
+  CHECK(slow.request_id == 9);
+  socket.send(echo_request(10, "after", 1));
+  Answer after = socket.receive();
+  CHECK(after.kind == proto::Kind::REPLY);
+  CHECK(after.request_id == 10);
+}
+
 TEST_CASE("a garbage frame gets a bad_envelope error and the serverlet keeps serving") {
   ServerThread server;
   zmq::context_t context;
