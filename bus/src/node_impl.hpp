@@ -154,6 +154,7 @@ struct ServiceState {
   Node* node = nullptr;
   Node* local_server = nullptr;  // same-process target
   std::string target;
+  bool names_dns = false;  // target names a dns+tcp:// service: its addresses are looked up again now and then
   ClientOptions options;
   std::vector<std::shared_ptr<Peer>> replicas;
   size_t next_replica = 0;

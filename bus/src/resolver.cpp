@@ -209,8 +209,7 @@ Status refresh_if_due(Node::Impl& impl, const std::shared_ptr<ServiceState>& ser
     return Status();
   }
   const auto due = every.count() > 0 ? every : std::chrono::duration_cast<milliseconds>(k_dns_refresh);
-  if (!service->refreshing && service->target.find("dns+tcp://") != std::string::npos &&
-      now - service->resolved_at > due) {
+  if (service->names_dns && !service->refreshing && now - service->resolved_at > due) {
     refresh_dns_in_background(impl, service);
   }
   return Status();

@@ -17,6 +17,10 @@ boost::fibers::fiber_specific_ptr<CallScope>& scope_slot() {
   return slot;
 }
 
+// Handler calls under way on this thread (some may be blocked in their fibers): while there are none, no fiber
+// has a call scope, and current_call_scope() skips the fiber-specific lookup.
+thread_local unsigned scopes_set = 0;
+
 // Sets the current fiber's call scope for the lifetime of a handler call.
 // The fiber's slot is allocated once per fiber (handler fibers are long-lived) and restored on exit, so
 // nested calls in one fiber (a same-process call from a handler) see their own scope.
@@ -30,8 +34,12 @@ class ScopeGuard {
     }
     previous_ = *slot_;
     *slot_ = scope;
+    ++scopes_set;
   }
-  ~ScopeGuard() { *slot_ = previous_; }
+  ~ScopeGuard() {
+    *slot_ = previous_;
+    --scopes_set;
+  }
   ScopeGuard(const ScopeGuard&) = delete;
   ScopeGuard& operator=(const ScopeGuard&) = delete;
 
@@ -111,6 +119,7 @@ std::string routing_id(const zmq::message_t& frame) {
 }  // namespace
 
 CallScope current_call_scope() {
+  if (scopes_set == 0) return CallScope{};
   CallScope* scope = scope_slot().get();
   return scope ? *scope : CallScope{};
 }
