@@ -170,10 +170,6 @@ const capnp::word* framed_in_place(PooledBuilder& builder, Segments segments) {
   return builder.framed;
 }
 
-}  // namespace
-
-namespace {
-
 class BuiltMessage final : public Message {
  public:
   explicit BuiltMessage(BuilderPtr builder) : builder_(std::move(builder)) {
