@@ -143,7 +143,7 @@ Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t requ
   if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
   // Until the peer has answered once, for a subscribe, and for a big envelope, send at once: a send ZeroMQ
   // refuses (not connected) is known at once, so the caller tries another replica or subscribes again.
-  const bool direct = peer.in_stream == 0 || env.getKind() == Kind::SUBSCRIBE || out.size_words() > k_unbatched_words;
+  const bool direct = peer.in_stream == 0 || env.getKind() == Kind::SUBSCRIBE || out.bigger_than(k_unbatched_words);
   // What is batched goes first (and a full batch goes now).
   if (direct || peer.batch.bytes() >= k_batch_flush_bytes) flush_peer(peer);
   if (direct) {

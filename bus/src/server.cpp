@@ -478,7 +478,7 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
   env.setSeq(++caller.out_seq);
   if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
   ++counters.sent;
-  const bool big = out.size_words() > k_unbatched_words;
+  const bool big = out.bigger_than(k_unbatched_words);
   if (big || caller.batch.bytes() >= k_batch_flush_bytes) {
     // What is batched goes first (and a full batch goes now); a big envelope then goes on its own.
     const FlushResult flushed = flush_caller(identity, caller);

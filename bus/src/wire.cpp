@@ -70,6 +70,9 @@ class ScratchBuilder final : public capnp::MessageBuilder {
     for (void* segment : more_) std::free(segment);
   }
 
+  // Whether every segment so far is the lent one (or none was asked for).
+  bool within_first() const { return more_.empty(); }
+
   kj::ArrayPtr<capnp::word> allocateSegment(unsigned minimum) override {
     if (first_ != nullptr && minimum <= next_words_) {
       capnp::word* lent = std::exchange(first_, nullptr);
@@ -280,6 +283,11 @@ constexpr uint64_t k_max_segments = 512;
 Outgoing::Outgoing(Kind kind) : builder_(make_builder()), envelope_(builder_->builder->initRoot<proto::Envelope>()) {
   envelope_.setVersion(proto::PROTOCOL_VERSION);
   envelope_.setKind(kind);
+}
+
+bool Outgoing::bigger_than(size_t words) const {
+  if (builder_->pooled && builder_->builder->within_first() && words > k_first_segment_words) return false;
+  return size_words() > words;
 }
 
 size_t Outgoing::size_words() const {

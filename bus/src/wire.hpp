@@ -53,6 +53,9 @@ class Outgoing {
   // Hands the builder to a Message without serializing (same-process calls).
   MessagePtr to_message() &&;
   size_t size_words() const;
+  // Whether its encoding takes more than `words` words; for an envelope still within its pooled 512-byte first
+  // segment and a limit above that, answered without measuring it.
+  bool bigger_than(size_t words) const;
   // Its encoding, in a block of its own (what is kept of an envelope after it was sent).
   EncodedEnvelope encode() const;
   // A builder holding a copy of a received or encoded envelope (to re-stamp and resend it).

@@ -111,12 +111,15 @@ TEST_CASE("a kept answer is counted in bytes until it is dropped or reset") {
   CHECK(cache.find(second) != nullptr);
 }
 
-TEST_CASE("an encoded envelope decodes to the envelope that was encoded, small or big") {
+TEST_CASE("an encoded envelope decodes to the envelope that was encoded, small or big; its size is judged right") {
   for (size_t payload : {0u, 1u, 100u, 300u, 5000u, 100000u}) {
     const Outgoing original = answer(42 + payload, payload);
     const EncodedEnvelope encoded = original.encode();
     CHECK(encoded.words().size() == original.size_words());
     CHECK(encoded.bytes() >= encoded.words().size() * sizeof(capnp::word));
+    for (size_t limit : {0u, 30u, 64u, 65u, 66u, 2048u, 20000u}) {
+      CHECK(original.bigger_than(limit) == (original.size_words() > limit));
+    }
     Outgoing copy = encoded.decode();
     auto env = copy.envelope();
     CHECK(env.getRequestId() == 42 + payload);
