@@ -299,6 +299,8 @@ struct Node::Impl {
   Status send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t request_id = 0);
   // A call whose frame could not be sent: to another live replica, or marked to be sent again.
   void reroute_unsent(Peer& from, uint64_t request_id);
+  // Sends a pending call's kept request again (same id) to `to`; if it cannot go, reroutes it.
+  void resend(Peer& to, const PendingCall& call, uint64_t request_id);
   void resend_marked();
   void set_peer_alive(Peer& peer, bool alive);
   void finish_pending(uint64_t request_id, Result<MessagePtr> result);

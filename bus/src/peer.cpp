@@ -195,6 +195,11 @@ void Node::Impl::reroute_unsent(Peer& from, uint64_t request_id) {
   }
 }
 
+void Node::Impl::resend(Peer& to, const PendingCall& call, uint64_t request_id) {
+  detail::Outgoing again = call.request->decode();
+  if (!send_to_peer(to, again, request_id).ok()) reroute_unsent(to, request_id);
+}
+
 void Node::Impl::resend_marked() {
   if (calls_to_resend == 0) return;
   calls_to_resend = 0;
@@ -203,8 +208,7 @@ void Node::Impl::resend_marked() {
     if (!call || !call->needs_resend) continue;
     call->needs_resend = false;
     if (!call->peer || !call->request) continue;
-    detail::Outgoing again = call->request->decode();
-    if (!send_to_peer(*call->peer, again, request_id).ok()) reroute_unsent(*call->peer, request_id);
+    resend(*call->peer, *call, request_id);
   }
 }
 
@@ -235,12 +239,10 @@ void Node::Impl::set_peer_alive(Peer& peer, bool alive) {
       if (peer.in_flight > 0) --peer.in_flight;
       call.peer = next;
       ++next->in_flight;
-      detail::Outgoing again = call.request->decode();
-      if (!send_to_peer(*next, again, request_id).ok()) reroute_unsent(*next, request_id);
+      resend(*next, call, request_id);
       logger.info("call_failed_over", {{"method", call.method}, {"to", next->endpoint}});
     } else if (alive) {
-      detail::Outgoing again = call.request->decode();
-      if (!send_to_peer(peer, again, request_id).ok()) reroute_unsent(peer, request_id);
+      resend(peer, call, request_id);
     }
   }
   peer.slot_free.notify_all();
