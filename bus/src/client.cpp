@@ -130,7 +130,7 @@ Result<Client> Client::connect(Node& node, const std::string& target, ClientOpti
   auto state = std::make_shared<ServiceState>();
   state->node = &node;
   state->target = target;
-  state->names_dns = target.find("dns+tcp://") != std::string::npos;
+  state->names_dns = names_dns(target);
   state->options = std::move(options);
   if (is_registry_target(target)) {
     auto parsed = parse_registry_target(target);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <future>
 #include <sstream>
+#include <string_view>
 
 #include "skymesh/proto/admin.capnp.h"
 
@@ -14,6 +15,7 @@ namespace skymesh::bus {
 namespace {
 
 constexpr const char* k_registry_scheme = "registry+";
+constexpr std::string_view k_dns_scheme = "dns+tcp://";
 
 std::vector<std::string> split_targets(const std::string& target) {
   std::vector<std::string> parts;
@@ -27,7 +29,7 @@ std::vector<std::string> split_targets(const std::string& target) {
 
 // "dns+tcp://name:port" -> every address of name as tcp://address:port.
 Result<std::vector<std::string>> resolve_dns(const std::string& target) {
-  const std::string rest = target.substr(std::string("dns+tcp://").size());
+  const std::string rest = target.substr(k_dns_scheme.size());
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos) return Status(ErrorCode::bad_request, "dns+tcp target needs a port: " + target);
   const std::string host = rest.substr(0, colon);
@@ -60,7 +62,7 @@ struct Named {
 Result<std::vector<Named>> lookup(const std::string& target) {
   std::vector<Named> named;
   for (const auto& part : split_targets(target)) {
-    if (part.rfind("dns+tcp://", 0) == 0) {
+    if (part.starts_with(k_dns_scheme)) {
       auto resolved = resolve_dns(part);
       if (!resolved.ok()) return resolved.status();
       for (auto& endpoint : resolved.value()) named.push_back({std::move(endpoint), {}});
@@ -147,6 +149,10 @@ void refresh_in_background(Node::Impl& impl, const std::shared_ptr<ServiceState>
 }
 
 }  // namespace
+
+bool names_dns(const std::string& target) {
+  return target.find(k_dns_scheme) != std::string::npos;
+}
 
 bool is_registry_target(const std::string& target) {
   return target.rfind(k_registry_scheme, 0) == 0;

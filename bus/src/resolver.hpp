@@ -30,6 +30,9 @@ struct RegistryTarget {
 // target without a port or name (is_registry_target tells those apart).
 std::optional<RegistryTarget> parse_registry_target(const std::string& target);
 bool is_registry_target(const std::string& target);
+// Whether a target (or one endpoint of a comma list) names a dns+tcp:// service, whose addresses are looked up
+// again now and then.
+bool names_dns(const std::string& target);
 
 // Static and dns+tcp targets. A failed DNS lookup keeps the replicas known before.
 Status resolve_replicas(Node::Impl& impl, ServiceState& service);
