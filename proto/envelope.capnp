@@ -41,7 +41,7 @@ struct Envelope {
   requestId @8 :UInt64;     # unique per sender; (sender, requestId) identifies a request for dedup
   deadlineUs @9 :Int64;     # absolute deadline, microseconds since the Unix epoch; 0: none
   traceId @10 :UInt64;      # carried unchanged through downstream calls
-  sender @11 :Data;         # the sending node's 16-byte id
+  sender @11 :Data;         # the sending node's 16-byte id; empty in what a server sends back to a caller
   payload @12 :AnyPointer;  # a struct of schema payloadType, built in place (no nested serialization)
   errorCode @13 :UInt16;    # skymesh::bus::ErrorCode of an error
   errorMessage @14 :Text;

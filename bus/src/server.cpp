@@ -476,7 +476,7 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
   auto env = out.envelope();
   env.setStreamId(stream_id);
   env.setSeq(++caller.out_seq);
-  if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  // No sender: what goes back to a caller comes on the caller's own connection, which names this node.
   ++counters.sent;
   const bool big = out.bigger_than(k_unbatched_words);
   if (big || caller.batch.bytes() >= k_batch_flush_bytes) {

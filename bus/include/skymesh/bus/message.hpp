@@ -30,7 +30,8 @@ class Message {
   proto::Envelope::Reader envelope() const { return envelope_; }
   Kind kind() const { return envelope_.getKind(); }
   std::string_view method() const { return method_; }
-  // The sending node's id (16 bytes; empty from a peer that sent none).
+  // The sending node's id (16 bytes) of a request, cancel or subscription; empty in what a server sends back to
+  // its callers (answers, events), which come on the caller's own connection, and from a peer that sent none.
   std::string_view sender() const { return sender_; }
   uint64_t request_id() const { return envelope_.getRequestId(); }
   HandlerId handler_id() const { return envelope_.getHandlerId(); }
