@@ -40,7 +40,7 @@ void CallPromise::abandon() noexcept {
     try {
       set_value(Status(ErrorCode::cancelled, "the call ended without an answer"));
     } catch (...) {  // allocating the message failed: the waiter still wakes, on an empty answer slot
-      if (state_->waiters != 0) state_->answered.notify_all();
+      state_->notify();
     }
   }
   release_state(std::exchange(state_, nullptr));
@@ -54,7 +54,7 @@ RawFuture CallPromise::get_future() {
 void CallPromise::set_value(Result<MessagePtr> result) {
   if (state_ == nullptr || state_->value) return;
   state_->value.emplace(std::move(result));
-  if (state_->waiters != 0) state_->answered.notify_all();
+  state_->notify();
 }
 
 }  // namespace detail
@@ -82,11 +82,9 @@ bool RawFuture::ready() const noexcept {
 Result<MessagePtr> RawFuture::get() {
   if (state_ == nullptr) return Status(ErrorCode::failed_precondition, "get() on a future that holds no call");
   if (!state_->value) {
-    detail::NoLock lock;
-    ++state_->waiters;
     // Woken by the answer, or by the promise let go without one (which answers cancelled).
-    while (!state_->value && state_->refs > 1) state_->answered.wait(lock);
-    --state_->waiters;
+    boost::fibers::context* const self = boost::fibers::context::active();
+    while (!state_->value && state_->refs > 1) state_->getter.wait(self);
   }
   detail::CallState* state = std::exchange(state_, nullptr);
   Result<MessagePtr> result =
@@ -105,9 +103,9 @@ boost::fibers::future_status RawFuture::wait_for(std::chrono::steady_clock::dura
 boost::fibers::future_status RawFuture::wait_until(std::chrono::steady_clock::time_point deadline) const {
   if (settled()) return boost::fibers::future_status::ready;
   detail::NoLock lock;
-  ++state_->waiters;
+  ++state_->timed_waiters;
   const bool answered = state_->answered.wait_until(lock, deadline, [this]() { return settled(); });
-  --state_->waiters;
+  --state_->timed_waiters;
   return answered ? boost::fibers::future_status::ready : boost::fibers::future_status::timeout;
 }
 

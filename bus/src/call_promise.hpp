@@ -6,6 +6,7 @@
 
 #include <boost/fiber/condition_variable.hpp>
 
+#include "fiber_waiter.hpp"
 #include "skymesh/bus/call_future.hpp"
 
 namespace skymesh::bus::detail {
@@ -13,9 +14,16 @@ namespace skymesh::bus::detail {
 // Shared by a call's promise and its future; pooled, freed when the last of the two lets go.
 struct CallState {
   std::optional<Result<MessagePtr>> value;
-  boost::fibers::condition_variable_any answered;  // notified only while waiters > 0
+  FiberWaiter getter;                              // the fiber in get(), if any
+  boost::fibers::condition_variable_any answered;  // notified only while timed_waiters > 0
   unsigned refs = 1;
-  unsigned waiters = 0;
+  unsigned timed_waiters = 0;  // fibers in wait_until()
+
+  // Wakes every fiber that waits for the answer (or for the promise to go).
+  void notify() {
+    getter.wake();
+    if (timed_waiters != 0) answered.notify_all();
+  }
 };
 
 class CallPromise {

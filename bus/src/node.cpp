@@ -150,7 +150,7 @@ void Node::Impl::fail_everything() {
   stopped = true;
   deadlines_changed.notify_all();
   heartbeat_wake.notify_all();
-  for (HandlerFiber* handler : idle_handlers) handler->wake.notify_one();
+  for (HandlerFiber* handler : idle_handlers) handler->wake.wake();
   request_queue.clear();
   for (uint64_t request_id : pending.ids()) {
     finish_pending(request_id, Status(ErrorCode::cancelled, "the node is shutting down"));

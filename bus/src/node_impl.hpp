@@ -16,6 +16,7 @@
 
 #include "block_pool.hpp"
 #include "call_promise.hpp"
+#include "fiber_waiter.hpp"
 #include "pending_calls.hpp"
 #include "reply_cache.hpp"
 #include "skymesh/bus/client.hpp"
@@ -93,7 +94,7 @@ struct HandlerFiber {
   bool woken = false;
   bool retired = false;
   std::chrono::steady_clock::time_point idle_since;
-  boost::fibers::condition_variable_any wake;  // waited on with a NoLock
+  detail::FiberWaiter wake;  // the fiber waits here while idle
 };
 
 struct Subscriber {

@@ -29,7 +29,7 @@ bool PollAlgorithm::has_ready_fibers() const noexcept {
 void PollAlgorithm::suspend_until(std::chrono::steady_clock::time_point const& abs_time) noexcept {
   // Every fiber is blocked: let the io fiber poll until abs_time (the earliest sleeping fiber's wake-up).
   state_.wake_at = abs_time;
-  state_.idle.notify_one();
+  state_.idle.wake();
 }
 
 void PollAlgorithm::notify() noexcept {

@@ -9,9 +9,10 @@
 #include <chrono>
 
 #include <boost/fiber/algo/algorithm.hpp>
-#include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/context.hpp>
 #include <boost/fiber/scheduler.hpp>
+
+#include "fiber_waiter.hpp"
 
 namespace skymesh::bus::detail {
 
@@ -22,7 +23,7 @@ struct PollState {
   PollAlgorithm* algorithm = nullptr;  // set while installed on the reactor thread
   int wake_fd = -1;                    // eventfd: written by notify(), read by the io fiber
   std::chrono::steady_clock::time_point wake_at = std::chrono::steady_clock::time_point::max();
-  boost::fibers::condition_variable_any idle;  // notified when every other fiber is blocked (wait with a NoLock)
+  FiberWaiter idle;  // the io fiber waits here; woken when every other fiber is blocked
   std::atomic<bool> notified{false};
   // Set while the algorithm is being replaced: Boost's set_algo() moves contexts only while has_ready_fibers()
   // is true, and the dispatcher context must move too.

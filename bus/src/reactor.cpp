@@ -19,7 +19,6 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-#include "no_lock.hpp"
 #include "poll_algorithm.hpp"
 
 namespace skymesh::bus {
@@ -79,7 +78,9 @@ struct Reactor::Impl {
   struct Registration {
     zmq::socket_t* socket;
     int fd;  // ZMQ_FD: readable when the socket has commands to run (new input among them)
-    std::function<void(size_t)> on_readable;
+    // Shared, so that a callback that removes its own socket runs to its end (a copy of the function itself
+    // would allocate whenever its captures outgrow std::function's inline buffer).
+    std::shared_ptr<const std::function<void(size_t)>> on_readable;
   };
 
   detail::PollState state;
@@ -149,7 +150,8 @@ Reactor::Reactor(zmq::context_t& context) : context_(context), impl_(std::make_u
 Reactor::~Reactor() = default;
 
 void Reactor::add_socket(zmq::socket_t& socket, std::function<void(size_t)> on_readable) {
-  impl_->sockets.push_back({&socket, socket.get(zmq::sockopt::fd), std::move(on_readable)});
+  impl_->sockets.push_back({&socket, socket.get(zmq::sockopt::fd),
+                            std::make_shared<const std::function<void(size_t)>>(std::move(on_readable))});
   impl_->fds_dirty = true;
 }
 
@@ -234,6 +236,7 @@ bool Reactor::stopping() const {
 void Reactor::run(std::function<void()> main) {
   Impl& impl = *impl_;
   boost::fibers::use_scheduling_algorithm<detail::PollAlgorithm>(impl.state);
+  boost::fibers::context* const io_fiber = boost::fibers::context::active();  // this loop's own fiber
   impl.running_thread = std::this_thread::get_id();
   if (main) spawn(std::move(main));
 
@@ -294,8 +297,8 @@ void Reactor::run(std::function<void()> main) {
     for (void* handle : ready) {
       for (auto& reg : impl.sockets) {
         if (reg.socket->handle() == handle) {
-          auto callback = reg.on_readable;
-          callback(budget);
+          const auto callback = reg.on_readable;
+          (*callback)(budget);
           break;
         }
       }
@@ -308,8 +311,7 @@ void Reactor::run(std::function<void()> main) {
       if (algorithm->has_ready_fibers()) continue;
     }
     impl.state.wake_at = std::chrono::steady_clock::time_point::max();
-    detail::NoLock lock;
-    impl.state.idle.wait(lock);
+    impl.state.idle.wait(io_fiber);
   }
   impl.state.uninstalling = true;
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();

@@ -5,7 +5,6 @@
 #include <kj/exception.h>
 #include <boost/fiber/fss.hpp>
 
-#include "no_lock.hpp"
 #include "node_impl.hpp"
 
 namespace skymesh::bus {
@@ -224,7 +223,7 @@ void Node::Impl::ensure_handler() {
     HandlerFiber* handler = idle_handlers.back();
     idle_handlers.pop_back();
     handler->woken = true;
-    handler->wake.notify_one();
+    handler->wake.wake();
     return;
   }
   // Every handler fiber is busy (blocked in a handler) or none exists yet: start another. The heartbeat loop
@@ -239,7 +238,7 @@ void Node::Impl::retire_idle_handlers(Clock::time_point now) {
   while (count < idle_handlers.size() && now - idle_handlers[count]->idle_since > options.handler_idle) ++count;
   for (size_t i = 0; i < count; ++i) {
     idle_handlers[i]->retired = true;
-    idle_handlers[i]->wake.notify_one();
+    idle_handlers[i]->wake.wake();
   }
   idle_handlers.erase(idle_handlers.begin(), idle_handlers.begin() + static_cast<std::ptrdiff_t>(count));
 }
@@ -247,6 +246,7 @@ void Node::Impl::retire_idle_handlers(Clock::time_point now) {
 void Node::Impl::handler_loop() {
   // Started awake (ensure_handler counted it).
   HandlerFiber self;
+  boost::fibers::context* const fiber = boost::fibers::context::active();
   // One clock reading per request: the one taken after a handler ran is the next request's start. It is read
   // afresh after waiting, and after a few requests that read none (answered without running a handler).
   Clock::time_point now = Clock::now();
@@ -276,8 +276,7 @@ void Node::Impl::handler_loop() {
     self.woken = false;
     self.idle_since = now;
     idle_handlers.push_back(&self);
-    detail::NoLock lock;
-    self.wake.wait(lock, [&self, this]() { return self.woken || self.retired || stopped; });
+    while (!self.woken && !self.retired && !stopped) self.wake.wait(fiber);
     if (!self.woken) {  // retired (already off the idle list) or stopping: leave
       std::erase(idle_handlers, &self);
       return;
