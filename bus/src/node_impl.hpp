@@ -255,8 +255,9 @@ struct Node::Impl {
   void retire_idle_handlers(Clock::time_point now);
   void handler_loop();
   // Runs a queued request; `now` is a recent clock reading. Returns the clock read after its handler ran (`now`
-  // if nothing read the clock), which the next request starts with.
-  Clock::time_point run_request(RequestJob& job, Clock::time_point now);
+  // if nothing read the clock), which the next request starts with. `scope_slot`: the running fiber's call
+  // scope slot (see dispatch_request).
+  Clock::time_point run_request(RequestJob& job, Clock::time_point now, CallScope* scope_slot);
 
   // server.cpp
   void on_router_readable(size_t max_messages);
@@ -272,9 +273,11 @@ struct Node::Impl {
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond);
   // `lasting`, if given, makes a responder that may outlive this call (for a request to a bound object).
   // `finished`, if given, receives the clock read after the handler ran (left alone if no handler ran).
+  // `scope_slot`, if given, is the calling fiber's call scope slot (a handler fiber finds its own once), else the
+  // handler's scope is set through a fiber-specific lookup.
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond, Clock::time_point now,
                         Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr,
-                        Clock::time_point* finished = nullptr);
+                        Clock::time_point* finished = nullptr, CallScope* scope_slot = nullptr);
   // Sends `out` to the caller with that routing id, or queues it in the caller's batch; false if it cannot go
   // (the caller is gone, or its queue stayed full until the deadline).
   bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline,

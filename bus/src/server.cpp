@@ -20,17 +20,22 @@ boost::fibers::fiber_specific_ptr<CallScope>& scope_slot() {
 // has a call scope, and current_call_scope() skips the fiber-specific lookup.
 thread_local unsigned scopes_set = 0;
 
-// Sets the current fiber's call scope for the lifetime of a handler call.
-// The fiber's slot is allocated once per fiber (handler fibers are long-lived) and restored on exit, so
-// nested calls in one fiber (a same-process call from a handler) see their own scope.
+// The current fiber's call scope slot, made on first use (once per fiber: handler fibers are long-lived).
+CallScope* fiber_scope_slot() {
+  CallScope* slot = scope_slot().get();
+  if (!slot) {
+    slot = new CallScope();
+    scope_slot().reset(slot);
+  }
+  return slot;
+}
+
+// Sets the current fiber's call scope for the lifetime of a handler call, in `slot` (the fiber's slot, if the
+// caller knows it) and restores it on exit, so nested calls in one fiber (a same-process call from a handler)
+// see their own scope.
 class ScopeGuard {
  public:
-  explicit ScopeGuard(CallScope scope) {
-    slot_ = scope_slot().get();
-    if (!slot_) {
-      slot_ = new CallScope();
-      scope_slot().reset(slot_);
-    }
+  ScopeGuard(CallScope scope, CallScope* slot) : slot_(slot ? slot : fiber_scope_slot()) {
     previous_ = *slot_;
     *slot_ = scope;
     ++scopes_set;
@@ -247,6 +252,7 @@ void Node::Impl::handler_loop() {
   // Started awake (ensure_handler counted it).
   HandlerFiber self;
   boost::fibers::context* const fiber = boost::fibers::context::active();
+  CallScope* const scope = fiber_scope_slot();
   // One clock reading per request: the one taken after a handler ran is the next request's start. It is read
   // afresh after waiting, and after a few requests that read none (answered without running a handler).
   Clock::time_point now = Clock::now();
@@ -260,7 +266,7 @@ void Node::Impl::handler_loop() {
         now = Clock::now();
         unread = 0;
       }
-      const Clock::time_point finished = run_request(job, now);
+      const Clock::time_point finished = run_request(job, now, scope);
       if (finished == now) {
         ++unread;
       } else {
@@ -288,7 +294,7 @@ void Node::Impl::handler_loop() {
   --awake_handlers;
 }
 
-Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now) {
+Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now, CallScope* scope_slot) {
   flush_batches_if_due(now);  // answers of the requests before this one waited long enough
   const std::string_view sender = job.message->sender();
   const RequestKey key = request_key(sender, job.message->request_id());
@@ -302,7 +308,7 @@ Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now
     return [this, copy = answer](detail::Outgoing&& out) { answer_remote(copy, std::move(out)); };
   };
   Clock::time_point finished = now;
-  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting, &finished);
+  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting, &finished, scope_slot);
   return finished;
 }
 
@@ -314,7 +320,8 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
 
 void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond,
                                   Clock::time_point now, Clock::time_point deadline,
-                                  const std::function<Responder()>* lasting, Clock::time_point* finished) {
+                                  const std::function<Responder()>* lasting, Clock::time_point* finished,
+                                  CallScope* scope_slot) {
   auto env = request->envelope();
   const RequestKey key = request_key(sender, env.getRequestId());
   auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
@@ -376,7 +383,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   detail::Outgoing out = detail::make_answer(*request, Kind::REPLY);
   Status status;
   try {
-    ScopeGuard scope(CallScope{deadline, env.getTraceId()});
+    ScopeGuard scope(CallScope{deadline, env.getTraceId()}, scope_slot);
     status = entry.fn(context, *request, out.envelope().getPayload());
   } catch (const kj::Exception& e) {
     ++counters.malformed;
