@@ -104,8 +104,7 @@ void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<Me
     // The method's first cacheable reply: key it by the request kept for resends.
     if (!call.request) return;
     try {
-      capnp::FlatArrayMessageReader request(call.request->words());
-      call.cache_key = cache_key(call.method, request.getRoot<proto::Envelope>().getPayload());
+      call.cache_key = cache_key(call.method, call.request->envelope().asReader().getPayload());
     } catch (const kj::Exception&) {
       return;
     }
@@ -225,7 +224,7 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       call.reply_to = options.reply_to;
       call.peer = std::move(peer);
       call.service = state_;
-      call.request.emplace(request.encode());  // the builder goes back to its pool now
+      call.request.emplace(std::move(request));
       call.method = method;
       call.cache_key = std::move(key);
       if (options.reply_to != 0) return ready_future(Status());

@@ -138,7 +138,9 @@ struct PendingCall {
   HandlerId reply_to = 0;
   std::shared_ptr<Peer> peer;
   std::shared_ptr<ServiceState> service;
-  std::optional<detail::EncodedEnvelope> request;  // kept to resend the same request (same id) after a failover
+  // The request as built (its builder, not a copy), kept to send the same request (same id) again after a
+  // failover; numbered anew each time it goes.
+  std::optional<detail::Outgoing> request;
   Clock::time_point deadline;
   std::string method;
   std::string cache_key;      // non-empty: store an invariant(-functional) reply under it
@@ -304,7 +306,7 @@ struct Node::Impl {
   // A call whose frame could not be sent: to another live replica, or marked to be sent again.
   void reroute_unsent(Peer& from, uint64_t request_id);
   // Sends a pending call's kept request again (same id) to `to`; if it cannot go, reroutes it.
-  void resend(Peer& to, const PendingCall& call, uint64_t request_id);
+  void resend(Peer& to, PendingCall& call, uint64_t request_id);
   void resend_marked();
   void set_peer_alive(Peer& peer, bool alive);
   void finish_pending(uint64_t request_id, Result<MessagePtr> result);

@@ -195,9 +195,8 @@ void Node::Impl::reroute_unsent(Peer& from, uint64_t request_id) {
   }
 }
 
-void Node::Impl::resend(Peer& to, const PendingCall& call, uint64_t request_id) {
-  detail::Outgoing again = call.request->decode();
-  if (!send_to_peer(to, again, request_id).ok()) reroute_unsent(to, request_id);
+void Node::Impl::resend(Peer& to, PendingCall& call, uint64_t request_id) {
+  if (!send_to_peer(to, *call.request, request_id).ok()) reroute_unsent(to, request_id);
 }
 
 void Node::Impl::resend_marked() {
