@@ -4,7 +4,8 @@
 // Round trips and pipelined calls are measured interleaved, so that both peers see the same machine: blocks of
 // round trips alternate (raw ZeroMQ's, then the bus's), and so do eight slices of the pipelined phase. On a shared
 // VM whose speed drifts from one second to the next, phases run one after the other compared two different
-// machines.
+// machines. A third block of round trips is raw ZeroMQ waiting as the bus's reactor must (poll() on ZMQ_FD and
+// ZMQ_EVENTS, raw_zmq.hpp): `zmq_polled_rtt_p50_us` tells the reactor pattern's cost from the bus code's.
 //
 //   build/bin/bench_bus [--seconds S]   (each phase runs S seconds in all; default 2)
 //   build/bin/bench_bus --only pipelined [--calls N]
@@ -80,7 +81,8 @@ struct BusServer {
 struct BusResults {
   std::vector<double> rtt_us;
   double calls_per_s = 0;
-  bench::RawResults raw;  // measured in turns with the bus (empty when not asked for)
+  bench::RawResults raw;                  // measured in turns with the bus (empty when not asked for)
+  std::vector<double> raw_polled_rtt_us;  // raw ZeroMQ waiting as the reactor does, in the same turns
   std::vector<double> local_us;
   double events_per_s = 0;
   double replay_events_per_s = 0;
@@ -99,9 +101,10 @@ struct BenchOptions {
   size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
 };
 
-// `raw_endpoint`: the raw ZeroMQ echo server to measure in turns with the bus (nullptr: the bus alone).
+// `raw_endpoint`, `raw_polled_endpoint`: the raw ZeroMQ echo servers (blocking, polled) to measure in turns with
+// the bus (nullptr: the bus alone).
 BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const BenchOptions& bench,
-                   const std::string* raw_endpoint) {
+                   const std::string* raw_endpoint, const std::string* raw_polled_endpoint) {
   const double seconds = bench.seconds;
   BusResults results;
   bus::Reactor reactor(context);
@@ -112,8 +115,11 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
   const std::string payload(k_payload_bytes, 'x');
   reactor.run_until_done([&]() {
     // Its blocking calls hold this thread, which has nothing else to do while the raw peer takes its turn.
-    std::optional<bench::RawClient> raw;
+    std::optional<bench::RawClient> raw, raw_polled;
     if (raw_endpoint) raw.emplace(context, *raw_endpoint, k_payload_bytes);
+    if (raw_polled_endpoint) {
+      raw_polled.emplace(context, *raw_polled_endpoint, k_payload_bytes, bench::RawWait::polled);
+    }
     auto client = bus::Client::connect(node, endpoint).value();
     auto call_once = [&](bus::Client& target) {
       auto reply = target.call<proto::EchoRequest, proto::EchoReply>(
@@ -127,6 +133,9 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     while (!bench.only_pipelined && Clock::now() < end) {
       if (raw) {
         for (int i = 0; i < k_rtt_block; ++i) results.raw.rtt_us.push_back(raw->round_trip_us());
+      }
+      if (raw_polled) {
+        for (int i = 0; i < k_rtt_block; ++i) results.raw_polled_rtt_us.push_back(raw_polled->round_trip_us());
       }
       for (int i = 0; i < k_rtt_block; ++i) {
         const auto begin = Clock::now();
@@ -245,13 +254,17 @@ int main(int argc, char** argv) {
                 percentile(raw.rtt_us, 0.5), raw.msgs_per_s);
     return 0;
   }
-  std::optional<bench::RawEchoServer> raw_server;
-  if (!bench_options.only_pipelined && !bench_options.no_raw) raw_server.emplace(context);
+  std::optional<bench::RawEchoServer> raw_server, raw_polled_server;
+  if (!bench_options.only_pipelined && !bench_options.no_raw) {
+    raw_server.emplace(context);
+    raw_polled_server.emplace(context, bench::RawWait::polled);
+  }
   BusResults bus_results;
   try {
     BusServer server(context);
-    bus_results = run_bus(context, server.node.endpoints().front(), bench_options,
-                          raw_server ? &raw_server->endpoint() : nullptr);
+    bus_results =
+        run_bus(context, server.node.endpoints().front(), bench_options, raw_server ? &raw_server->endpoint() : nullptr,
+                raw_polled_server ? &raw_polled_server->endpoint() : nullptr);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_bus: %s\n", e.what());
     std::fflush(stderr);
@@ -265,17 +278,23 @@ int main(int argc, char** argv) {
   if (bench_options.only_rtt) {
     const double bus_p50 = percentile(bus_results.rtt_us, 0.5);
     const double zmq_p50 = bench_options.no_raw ? 0 : percentile(raw.rtt_us, 0.5);
-    std::printf("{\"bus_round_trips\":%zu,\"bus_rtt_p50_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"rtt_ratio\":%.3f}\n",
-                bus_results.rtt_us.size(), bus_p50, zmq_p50, zmq_p50 > 0 ? bus_p50 / zmq_p50 : 0.0);
+    const double polled_p50 = percentile(bus_results.raw_polled_rtt_us, 0.5);
+    std::printf(
+        "{\"bus_round_trips\":%zu,\"bus_rtt_p50_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_polled_rtt_p50_us\":%.2f,"
+        "\"rtt_ratio\":%.3f}\n",
+        bus_results.rtt_us.size(), bus_p50, zmq_p50, polled_p50, zmq_p50 > 0 ? bus_p50 / zmq_p50 : 0.0);
     return 0;
   }
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
   const double bus_p50 = percentile(bus_results.rtt_us, 0.5), bus_p99 = percentile(bus_results.rtt_us, 0.99);
   const double local_p50 = percentile(bus_results.local_us, 0.5);
+  const double polled_p50 = percentile(bus_results.raw_polled_rtt_us, 0.5);
   std::printf("payload %zu bytes over tcp loopback, %.1f s per phase, raw ZeroMQ and the bus in turns\n",
               k_payload_bytes, seconds);
   std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50, zmq_p99,
               bus_p50, bus_p99, bus_p50 / zmq_p50);
+  std::printf("             raw zmq waiting as the reactor does (poll + ZMQ_EVENTS) p50 %.1f us (%.2fx raw)\n",
+              polled_p50, polled_p50 / zmq_p50);
   std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s, bus_results.calls_per_s,
               bus_results.calls_per_s / raw.msgs_per_s);
   std::printf("local call   p50 %.2f us\n", local_p50);
@@ -283,9 +302,10 @@ int main(int argc, char** argv) {
               bus_results.replay_events_per_s);
   std::printf(
       "{\"bus_rtt_p50_us\":%.2f,\"bus_rtt_p99_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_rtt_p99_us\":%.2f,"
-      "\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_ratio\":%.3f,"
+      "\"zmq_polled_rtt_p50_us\":%.2f,\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_"
+      "ratio\":%.3f,"
       "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f}\n",
-      bus_p50, bus_p99, zmq_p50, zmq_p99, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
+      bus_p50, bus_p99, zmq_p50, zmq_p99, polled_p50, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
       bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s, bus_results.replay_events_per_s);
   return 0;
 }
