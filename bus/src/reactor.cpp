@@ -285,9 +285,12 @@ void Reactor::run(std::function<void()> main) {
       const int woke = ::poll(impl.fds.data(), impl.fds.size(), static_cast<int>(timeout_ms));
       if (woke > 0) {
         if (impl.fds[0].revents != 0) impl.take_wake();
+        // A socket whose descriptor woke is read at once, without asking ZMQ_EVENTS first: its reader's receive
+        // runs the commands that woke it (the same system calls the question would make) and, if they brought
+        // no input, finds nothing.
         for (size_t i = 1; i < impl.fds.size(); ++i) {
           auto& reg = impl.sockets[i - 1];
-          if (impl.fds[i].revents != 0 && has_input(*reg.socket)) ready.push_back(reg.socket->handle());
+          if (impl.fds[i].revents != 0) ready.push_back(reg.socket->handle());
         }
       }
     } else if (impl.wake_pending) {

@@ -27,9 +27,10 @@ class Reactor {
 
   zmq::context_t& context() { return context_; }
 
-  // Calls on_readable(max_messages) (on the reactor's io fiber) whenever `socket` has input; it must not
-  // block: it reads at most max_messages messages with ZMQ_DONTWAIT and hands work to fibers, and is called
-  // again on a later turn while input remains. Right after the loop slept, max_messages is 1: the fibers that
+  // Calls on_readable(max_messages) (on the reactor's io fiber) whenever `socket` has input, and when its
+  // descriptor woke the loop (then possibly without input: a receive finds nothing); it must not block: it reads
+  // at most max_messages messages with ZMQ_DONTWAIT and hands work to fibers, and is called again on a later
+  // turn while input remains. Right after the loop slept, max_messages is 1: the fibers that
   // message wakes run, and their answers leave, before the socket is read again (reading until ZeroMQ says
   // EAGAIN costs a syscall). The socket must stay alive until remove_socket.
   void add_socket(zmq::socket_t& socket, std::function<void(size_t max_messages)> on_readable);
