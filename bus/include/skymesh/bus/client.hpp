@@ -52,7 +52,8 @@ using Fill = std::function<void(capnp::AnyPointer::Builder)>;
 class Client {
  public:
   static Result<Client> connect(Node& node, const std::string& target, ClientOptions options = {});
-  // A client of `server`, a node in this process: calls run the handler directly in the calling fiber.
+  // A client of `server`, a node in this process on the same reactor as `caller`: calls run the handler directly
+  // in the calling fiber.
   static Client local(Node& caller, Node& server);
 
   // Synchronous call: blocks this fiber until the reply, an error reply, or the deadline.
