@@ -13,6 +13,9 @@ TEST_CASE("a request reaches the default function of its method and the reply co
     CHECK(std::string((*reply.value()).getText()) == "hello");
     CHECK((*reply.value()).getCalls() == 1);
     CHECK(std::string((*reply.value()).getNode()) == "echo");
+    // Answers come back on the caller's own connection, which names the server: they carry no sender id.
+    CHECK(reply.value().message()->sender().empty());
+    CHECK(reply.value().message()->method() == "echo.echo");
   });
 }
 
