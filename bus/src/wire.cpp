@@ -4,9 +4,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <capnp/any.h>
+#include <capnp/schema.h>
 #include <kj/exception.h>
 
 #include "block_pool.hpp"
@@ -198,6 +202,46 @@ class SegmentReader final : public capnp::MessageReader {
   kj::ArrayPtr<const capnp::word> segment_;
 };
 
+// The envelope's Text and Data fields by their index in its pointer section, from the schema (once).
+struct BlobSlots {
+  unsigned method, sender, error_message, topic;
+};
+const BlobSlots& blob_slots() {
+  static const BlobSlots slots = [] {
+    const auto schema = capnp::Schema::from<proto::Envelope>();
+    auto slot = [&schema](kj::StringPtr name) { return schema.getFieldByName(name).getProto().getSlot().getOffset(); };
+    return BlobSlots{slot("method"), slot("sender"), slot("errorMessage"), slot("topic")};
+  }();
+  return slots;
+}
+
+enum class BlobKind { text, data };
+
+// Reads a Text or Data pointer of a single-segment envelope by hand, with the checks Cap'n Proto's reader makes
+// (a byte list, inside the segment, text ending in its NUL), when it is in the form every builder writes: null,
+// or a list pointer straight to the bytes. Anything else (a far pointer, a wrong kind or element size, out of
+// bounds, text without its NUL) gives nullopt, and Cap'n Proto's own reader decides and names the error.
+// `pointer` is nullptr for a field past the end of the pointer section (it reads as null).
+std::optional<std::string_view> read_blob(const capnp::word* pointer, kj::ArrayPtr<const capnp::word> segment,
+                                          BlobKind kind) {
+  if (pointer == nullptr) return std::string_view();
+  uint64_t bits = 0;
+  std::memcpy(&bits, pointer, sizeof bits);
+  if (bits == 0) return std::string_view();
+  const auto low = static_cast<uint32_t>(bits), high = static_cast<uint32_t>(bits >> 32);
+  constexpr uint32_t k_list_pointer = 1, k_byte_elements = 2;
+  if ((low & 3) != k_list_pointer || (high & 7) != k_byte_elements) return std::nullopt;
+  const int64_t offset = static_cast<int32_t>(low) >> 2;  // words from the end of the pointer, signed
+  const uint64_t bytes = high >> 3;
+  const int64_t start = (pointer - segment.begin()) + 1 + offset;
+  const auto words = static_cast<int64_t>((bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word));
+  if (start < 0 || start + words > static_cast<int64_t>(segment.size())) return std::nullopt;
+  const char* at = reinterpret_cast<const char*>(segment.begin() + start);
+  if (kind == BlobKind::data) return std::string_view(at, bytes);
+  if (bytes == 0 || at[bytes - 1] != '\0') return std::nullopt;
+  return std::string_view(at, bytes - 1);
+}
+
 // A received envelope: checks and reads it from words (its framing already checked to fit) that live as long
 // as the message.
 class DecodedMessage : public Message {
@@ -217,18 +261,20 @@ class DecodedMessage : public Message {
     try {
       uint32_t segments_less_one = 0;
       std::memcpy(&segments_less_one, words.begin(), sizeof segments_less_one);
-      if (segments_less_one == 0) {
-        envelope_ = single_.emplace(words.slice(1, words.size()), options).getRoot<proto::Envelope>();
-      } else {
-        envelope_ = several_.emplace(words, options).getRoot<proto::Envelope>();
-      }
+      const Kind kind = [&] {
+        if (segments_less_one == 0) {
+          envelope_ = single_.emplace(words.slice(1, words.size()), options).getRoot<proto::Envelope>();
+        } else {
+          envelope_ = several_.emplace(words, options).getRoot<proto::Envelope>();
+        }
+        return envelope_.getKind();
+      }();
       if (envelope_.getVersion() == 0) return Status(ErrorCode::bad_envelope, "protocol version 0");
       // Touch every pointer field the bus reads for this kind once: a malformed one throws here, never later.
-      const Kind kind = envelope_.getKind();
-      cache_fields();  // method and sender
-      if (kind == Kind::ERROR) (void)envelope_.getErrorMessage();
-      if (kind == Kind::SUBSCRIBE || kind == Kind::UNSUBSCRIBE || kind == Kind::CREDIT || kind == Kind::EVENT) {
-        (void)envelope_.getTopic();
+      if (segments_less_one != 0 || !read_blobs(words.slice(1, words.size()), kind)) {
+        cache_fields();  // method and sender
+        if (kind == Kind::ERROR) (void)envelope_.getErrorMessage();
+        if (has_topic(kind)) (void)envelope_.getTopic();
       }
       if (sender_.size() != 0 && sender_.size() != 16) {
         return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes");
@@ -240,6 +286,32 @@ class DecodedMessage : public Message {
   }
 
  private:
+  static bool has_topic(Kind kind) {
+    return kind == Kind::SUBSCRIBE || kind == Kind::UNSUBSCRIBE || kind == Kind::CREDIT || kind == Kind::EVENT;
+  }
+
+  // The fields cache_fields() reads, and the others `kind` needs checked, read by hand from the single segment
+  // (a handful of instructions each, against a hundred or so through Cap'n Proto's reader). False if one is not
+  // in the form read_blob() reads: Cap'n Proto's reader then reads them all.
+  bool read_blobs(kj::ArrayPtr<const capnp::word> segment, Kind kind) {
+    const BlobSlots& slots = blob_slots();
+    const capnp::AnyStruct::Reader root(envelope_);
+    // The root struct as Cap'n Proto checked it: its pointer section follows its data section (whole words).
+    const kj::ArrayPtr<const capnp::byte> data = root.getDataSection();
+    if (data.size() % sizeof(capnp::word) != 0) return false;
+    const auto* pointers = reinterpret_cast<const capnp::word*>(data.end());
+    const unsigned count = root.getPointerSection().size();
+    auto at = [pointers, count](unsigned slot) { return slot < count ? pointers + slot : nullptr; };
+    const auto method = read_blob(at(slots.method), segment, BlobKind::text);
+    const auto sender = read_blob(at(slots.sender), segment, BlobKind::data);
+    if (!method || !sender) return false;
+    if (kind == Kind::ERROR && !read_blob(at(slots.error_message), segment, BlobKind::text)) return false;
+    if (has_topic(kind) && !read_blob(at(slots.topic), segment, BlobKind::text)) return false;
+    method_ = *method;
+    sender_ = *sender;
+    return true;
+  }
+
   std::optional<SegmentReader> single_;
   std::optional<capnp::FlatArrayMessageReader> several_;
 };

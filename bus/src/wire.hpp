@@ -119,9 +119,11 @@ class FrameBatch {
 
 // Reads the envelopes of one received frame in order, checking each: size, framing, protocol version, and
 // every envelope field the bus reads for its kind (method and sender always, errorMessage of an error, topic of
-// a subscription message or event; the payload is checked when a handler reads it). An envelope that fails its
-// checks is an error and reading goes on with the next; a framing error (a size that does not fit the frame)
-// is an error that ends the frame, since nothing after it can be found.
+// a subscription message or event; the payload is checked when a handler reads it). Those Text and Data fields
+// are checked by hand, with the checks Cap'n Proto's reader makes, when they point straight at their bytes in a
+// single-segment envelope (as every builder writes them); otherwise by Cap'n Proto's reader. An envelope that
+// fails its checks is an error and reading goes on with the next; a framing error (a size that does not fit the
+// frame) is an error that ends the frame, since nothing after it can be found.
 class FrameReader {
  public:
   explicit FrameReader(zmq::message_t&& frame);

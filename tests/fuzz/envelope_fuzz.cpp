@@ -1,9 +1,11 @@
 // Fuzz target: arbitrary bytes as an incoming frame (one or more envelopes back to back). Decoding must never
-// crash or loop; each envelope that decodes is then read the way the bus reads it (every envelope field, the payload as
-// a struct, canonicalized, and as the echo request a handler would see), and any failure must be a kj::Exception, which
-// the bus turns into an error reply.
+// crash or loop; an envelope that decodes has the method and sender Cap'n Proto's reader finds; each is then read
+// the way the bus reads it (every envelope field, the payload as a struct, canonicalized, and as the echo request a
+// handler would see), and any failure must be a kj::Exception, which the bus turns into an error reply.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 #include <kj/exception.h>
 
@@ -12,7 +14,23 @@
 
 namespace {
 
+// The fields the decoder read by hand are what Cap'n Proto's reader reads, and reading them again cannot fail.
+void check_fields_agree(const skymesh::bus::Message& message) {
+  try {
+    auto env = message.envelope();
+    auto method = env.getMethod();
+    auto sender = env.getSender();
+    if (message.method() != std::string_view(method.cStr(), method.size()) ||
+        message.sender() != std::string_view(reinterpret_cast<const char*>(sender.begin()), sender.size())) {
+      std::abort();
+    }
+  } catch (const kj::Exception&) {
+    std::abort();
+  }
+}
+
 void read_as_the_bus_does(const skymesh::bus::Message& message) {
+  check_fields_agree(message);
   try {
     (void)message.status();
     (void)message.method();
