@@ -79,6 +79,7 @@ struct RemoteAnswer {
   RequestKey key;
   bool known_sender = false;  // the caller named itself: its answers are kept for retries
   Clock::time_point deadline;
+  std::optional<uint64_t> cache_number;  // its reply-cache entry's arrival number, once dispatch_request made it
 };
 
 // A request waiting for a handler fiber.
@@ -276,16 +277,19 @@ struct Node::Impl {
   // `lasting`, if given, makes a responder that may outlive this call (for a request to a bound object).
   // `finished`, if given, receives the clock read after the handler ran (left alone if no handler ran).
   // `scope_slot`, if given, is the calling fiber's call scope slot (a handler fiber finds its own once), else the
-  // handler's scope is set through a fiber-specific lookup.
+  // handler's scope is set through a fiber-specific lookup. `cache_number`, if given, receives the arrival
+  // number of the request's reply-cache entry (see ReplyCache::at), before the handler runs.
   void dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond, Clock::time_point now,
                         Clock::time_point deadline, const std::function<Responder()>* lasting = nullptr,
-                        Clock::time_point* finished = nullptr, CallScope* scope_slot = nullptr);
+                        Clock::time_point* finished = nullptr, CallScope* scope_slot = nullptr,
+                        std::optional<uint64_t>* cache_number = nullptr);
   // Sends `out` to the caller with that routing id, or queues it in the caller's batch; false if it cannot go
   // (the caller is gone, or its queue stayed full until the deadline).
   bool send_to_caller(const std::string& identity, detail::Outgoing& out, Clock::time_point deadline,
                       const CallerRef& known = {});
   void answer_remote(const RemoteAnswer& answer, detail::Outgoing&& out);
-  void remember_answer(const RequestKey& key, const detail::Outgoing& answer);
+  // Keeps `answer` in the reply-cache entry of `answer_to` (found by its arrival number when known).
+  void remember_answer(const RemoteAnswer& answer_to, const detail::Outgoing& answer);
   void expire_reply_cache(Clock::time_point now);
 
   // topics.cpp

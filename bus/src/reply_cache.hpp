@@ -45,6 +45,17 @@ class ReplyCache {
 
   // The entry of `key`, or nullptr. Valid until the next add or drop.
   Entry* find(const RequestKey& key);
+  // An entry's arrival number: it names the entry, without a lookup, for as long as the entry is kept.
+  uint64_t number_of(const Entry& entry) const {
+    const auto slot = static_cast<uint64_t>(&entry - ring_.data());
+    return head_ + ((slot - head_) & ring_mask_);
+  }
+  // The entry of `key` that arrived as `number`, or nullptr if it is gone (dropped, or the cache reset).
+  Entry* at(uint64_t number, const RequestKey& key) {
+    if (number < head_ || number >= tail_) return nullptr;
+    Entry& entry = ring_[number & ring_mask_];
+    return entry.key == key ? &entry : nullptr;
+  }
   // The entry of `key`, made (newest, expiring at `expires`) if there was none; true if it was made.
   std::pair<Entry*, bool> find_or_add(const RequestKey& key, Clock::time_point expires);
 

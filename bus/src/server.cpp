@@ -300,7 +300,7 @@ Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now
   const RequestKey key = request_key(sender, job.message->request_id());
   const bool known_sender = !sender.empty();
   const Clock::time_point deadline = detail::steady_deadline(job.message->envelope().getDeadlineUs(), now);
-  RemoteAnswer answer{std::move(job.identity), job.caller, key, known_sender, deadline};
+  RemoteAnswer answer{std::move(job.identity), job.caller, key, known_sender, deadline, std::nullopt};
   // Used while dispatch_request runs: refers to `answer` (small enough for std::function to hold in place).
   Responder respond = [this, &answer](detail::Outgoing&& out) { answer_remote(answer, std::move(out)); };
   // A request for a bound object may be answered later, from its own fiber: that responder holds a copy.
@@ -308,7 +308,8 @@ Clock::time_point Node::Impl::run_request(RequestJob& job, Clock::time_point now
     return [this, copy = answer](detail::Outgoing&& out) { answer_remote(copy, std::move(out)); };
   };
   Clock::time_point finished = now;
-  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting, &finished, scope_slot);
+  dispatch_request(job.message, sender, std::move(respond), now, deadline, &lasting, &finished, scope_slot,
+                   &answer.cache_number);
   return finished;
 }
 
@@ -321,7 +322,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
 void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view sender, Responder respond,
                                   Clock::time_point now, Clock::time_point deadline,
                                   const std::function<Responder()>* lasting, Clock::time_point* finished,
-                                  CallScope* scope_slot) {
+                                  CallScope* scope_slot, std::optional<uint64_t>* cache_number) {
   auto env = request->envelope();
   const RequestKey key = request_key(sender, env.getRequestId());
   auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
@@ -343,6 +344,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
       reply_cache.reset(*cached);
     }
     cached->cancelled = cancelled;
+    if (cache_number) *cache_number = reply_cache.number_of(*cached);
   }
   if (now > deadline) {
     respond(
@@ -431,11 +433,12 @@ void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& ou
     if (auto* entry = reply_cache.find(key)) entry->answered = true;
     return;
   }
-  remember_answer(key, out);
+  remember_answer(answer, out);
 }
 
-void Node::Impl::remember_answer(const RequestKey& key, const detail::Outgoing& answer) {
-  auto* entry = reply_cache.find(key);
+void Node::Impl::remember_answer(const RemoteAnswer& answer_to, const detail::Outgoing& answer) {
+  auto* entry =
+      answer_to.cache_number ? reply_cache.at(*answer_to.cache_number, answer_to.key) : reply_cache.find(answer_to.key);
   if (!entry) return;
   // Its encoding is kept; the builder goes back to its pool when the caller is done with it.
   reply_cache.keep_answer(*entry, answer.encode());

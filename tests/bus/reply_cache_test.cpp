@@ -1,6 +1,7 @@
-// ReplyCache (bus/src/reply_cache.hpp): entries found by (sender, request id) while they are added and dropped
-// oldest first, through growth and shrinking, with request ids chosen to collide; kept answers counted in bytes;
-// and EncodedEnvelope, the form an answer is kept in, decoding to the envelope that was encoded.
+// ReplyCache (bus/src/reply_cache.hpp): entries found by (sender, request id), and by arrival number, while they
+// are added and dropped oldest first, through growth and shrinking, with request ids chosen to collide; kept
+// answers counted in bytes; and EncodedEnvelope, the form an answer is kept in, decoding to the envelope that was
+// encoded.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -40,7 +41,9 @@ Outgoing answer(uint64_t request_id, size_t payload_bytes) {
 
 TEST_CASE("entries are found by sender and request id while added and dropped oldest first") {
   ReplyCache cache;
-  std::deque<RequestKey> order;                                           // the model: arrival order
+  std::deque<RequestKey> order;  // the model: arrival order
+  std::deque<uint64_t> numbers;  // and each one's arrival number
+  uint64_t added = 0;
   std::map<std::tuple<uint64_t, uint64_t, uint64_t>, uint64_t> expected;  // key -> marker
   std::mt19937_64 random(11);
   const auto now = Clock::now();
@@ -60,22 +63,33 @@ TEST_CASE("entries are found by sender and request id while added and dropped ol
       if (fresh) {
         entry->cancelled = std::make_shared<bool>(false);
         entry->expires = now + std::chrono::microseconds(expected.size());
+        REQUIRE(cache.number_of(*entry) == added);  // numbered in arrival order, from 0
+        numbers.push_back(added++);
         order.push_back(key);
         expected[as_tuple(key)] = expected.size();
       }
     } else if (!order.empty()) {
       REQUIRE(cache.oldest().key == order.front());
       cache.drop_oldest();
+      REQUIRE(cache.at(numbers.front(), order.front()) == nullptr);  // a dropped entry's number names nothing
       expected.erase(as_tuple(order.front()));
       order.pop_front();
+      numbers.pop_front();
     }
     REQUIRE(cache.size() == order.size());
     largest = std::max(largest, order.size());
     if (round % 997 == 0) {
-      for (const auto& key : order) {
-        const auto* entry = cache.find(key);
+      for (size_t i = 0; i < order.size(); ++i) {
+        const RequestKey& key = order[i];
+        auto* entry = cache.find(key);
         REQUIRE(entry != nullptr);
         REQUIRE(entry->key == key);
+        // Its number still names it, through every growth and shrinking of the ring; not with another key.
+        REQUIRE(cache.at(numbers[i], key) == entry);
+        REQUIRE(cache.number_of(*entry) == numbers[i]);
+        RequestKey other = key;
+        other.request_id ^= 1;
+        REQUIRE(cache.at(numbers[i], other) == nullptr);
       }
     }
     // A key never added, or dropped, is not found.
