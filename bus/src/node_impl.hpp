@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -70,6 +71,13 @@ struct CallerState {
 struct CallerRef {
   CallerState* state = nullptr;
   uint64_t generation = 0;  // callers_forgotten when it was found
+};
+
+// Hashes std::string and std::string_view alike: a map keyed by std::string is searched with a view, without
+// making a string (which allocates for a name longer than the inline buffer).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
 };
 
 // Where the answer to a remote request goes.
@@ -190,7 +198,7 @@ struct Node::Impl {
   std::unique_ptr<zmq::socket_t> router;
   std::unique_ptr<zmq::socket_t> zap;
   std::vector<std::string> endpoints;
-  std::unordered_map<std::string, MethodEntry> methods;
+  std::unordered_map<std::string, MethodEntry, StringHash, std::equal_to<>> methods;  // found by string_view
   std::unordered_map<std::string, CallerState> callers;
   detail::ReplyCache reply_cache;
   // Per sender (its node id halves): the doneBelow it last claimed; its answers below that are dropped.

@@ -355,11 +355,11 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
     deliver_to_bound(env.getTarget(), request, lasting ? (*lasting)() : std::move(respond));
     return;
   }
-  const std::string method(request->method());
+  const std::string_view method = request->method();
   auto found = methods.find(method);
   if (found == methods.end()) {
-    respond(
-        detail::make_error(*request, Status(ErrorCode::unknown_method, "no method " + method + " on " + options.name)));
+    respond(detail::make_error(
+        *request, Status(ErrorCode::unknown_method, "no method " + std::string(method) + " on " + options.name)));
     return;
   }
   MethodEntry& entry = found->second;
@@ -367,7 +367,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   if (env.getPayloadType() != 0 && env.getPayloadType() != expected_type) {
     respond(detail::make_error(
         *request, Status(ErrorCode::bad_payload_type,
-                         method + " takes " + std::string(entry.request_schema.getShortDisplayName().cStr()))));
+                         std::string(method) + " takes " + entry.request_schema.getShortDisplayName().cStr())));
     return;
   }
   if (entry.options.state_class == StateClass::INVARIANT && entry.options.version && env.getCacheVersion() != 0 &&
@@ -395,7 +395,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   } catch (const StatusError& e) {
     status = e.status();
   } catch (const std::exception& e) {
-    logger.error("handler_exception", {{"method", method}, {"what", e.what()}});
+    logger.error("handler_exception", {{"method", std::string(method)}, {"what", e.what()}});
     status = Status(ErrorCode::internal, std::string("handler failed: ") + e.what());
   }
   // Methods are never removed and a replaced one keeps its place in the map, so `entry` is the current entry.
