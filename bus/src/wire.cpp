@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <capnp/any.h>
@@ -248,10 +249,7 @@ class DecodedMessage : public Message {
  public:
   // Cap'n Proto's reader destructor is noexcept(false); Message's is noexcept, and a reader that is done
   // reading never throws on destruction.
-  ~DecodedMessage() noexcept override {
-    single_.reset();
-    several_.reset();
-  }
+  ~DecodedMessage() noexcept override { reader_.emplace<std::monostate>(); }
 
  protected:
   Status read(kj::ArrayPtr<const capnp::word> words) {
@@ -263,9 +261,9 @@ class DecodedMessage : public Message {
       std::memcpy(&segments_less_one, words.begin(), sizeof segments_less_one);
       const Kind kind = [&] {
         if (segments_less_one == 0) {
-          envelope_ = single_.emplace(words.slice(1, words.size()), options).getRoot<proto::Envelope>();
+          envelope_ = reader_.emplace<SegmentReader>(words.slice(1, words.size()), options).getRoot<proto::Envelope>();
         } else {
-          envelope_ = several_.emplace(words, options).getRoot<proto::Envelope>();
+          envelope_ = reader_.emplace<capnp::FlatArrayMessageReader>(words, options).getRoot<proto::Envelope>();
         }
         return envelope_.getKind();
       }();
@@ -312,11 +310,13 @@ class DecodedMessage : public Message {
     return true;
   }
 
-  std::optional<SegmentReader> single_;
-  std::optional<capnp::FlatArrayMessageReader> several_;
+  // One reader (a single segment's, or the stream framing's for several), in place: no allocation.
+  std::variant<std::monostate, SegmentReader, capnp::FlatArrayMessageReader> reader_;
 };
 
-// A small envelope, copied into the message: aligned, and the frame's buffer is not kept.
+// A small envelope, copied into the message: aligned, and the frame's buffer is not kept. Sized by class (up to
+// `Words` words), so that a typical envelope of some 35 words does not take the largest.
+template <size_t Words>
 class InlineFrameMessage final : public DecodedMessage {
  public:
   Status init(const unsigned char* data, size_t size) {
@@ -325,8 +325,18 @@ class InlineFrameMessage final : public DecodedMessage {
   }
 
  private:
-  alignas(capnp::word) capnp::word words_[k_inline_frame_words];
+  alignas(capnp::word) capnp::word words_[Words];
 };
+static_assert(k_inline_frame_words > 48);
+
+template <size_t Words>
+Result<MessagePtr> copy_out(const unsigned char* at, size_t bytes) {
+  using Inline = InlineFrameMessage<Words>;
+  auto message = std::allocate_shared<Inline>(PoolAllocator<Inline>());
+  Status status = message->init(at, bytes);
+  if (!status.ok()) return Result<MessagePtr>(std::move(status));
+  return Result<MessagePtr>(MessagePtr(std::move(message)));
+}
 
 }  // namespace
 
@@ -601,12 +611,9 @@ std::optional<Result<MessagePtr>> FrameReader::next() {
   }
   offset_ += static_cast<size_t>(total);
   const size_t bytes = static_cast<size_t>(total) * sizeof(capnp::word);
-  if (bytes <= k_inline_frame_words * sizeof(capnp::word)) {
-    auto message = std::allocate_shared<InlineFrameMessage>(PoolAllocator<InlineFrameMessage>());
-    Status status = message->init(at, bytes);
-    if (!status.ok()) return Result<MessagePtr>(std::move(status));
-    return Result<MessagePtr>(MessagePtr(std::move(message)));
-  }
+  if (bytes <= 32 * sizeof(capnp::word)) return copy_out<32>(at, bytes);
+  if (bytes <= 48 * sizeof(capnp::word)) return copy_out<48>(at, bytes);
+  if (bytes <= k_inline_frame_words * sizeof(capnp::word)) return copy_out<k_inline_frame_words>(at, bytes);
   auto message = std::allocate_shared<FrameMessage>(PoolAllocator<FrameMessage>(), storage_);
   Status status = message->init(reinterpret_cast<const capnp::word*>(at), static_cast<size_t>(total));
   if (!status.ok()) return Result<MessagePtr>(std::move(status));
