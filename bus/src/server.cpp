@@ -381,7 +381,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   }
 
   const Clock::time_point begin = now;
-  ServerCallContext context(node, request, deadline, cancelled, &respond);
+  ServerCallContext context(node, request, deadline, std::move(cancelled), &respond);  // holds the cancel flag now
   detail::Outgoing out = detail::make_answer(*request, Kind::REPLY);
   Status status;
   try {
@@ -402,7 +402,7 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   const Clock::time_point end = Clock::now();
   if (finished) *finished = end;
   entry.stats.record(end - begin, !status.ok());
-  if (*cancelled) return;
+  if (context.cancelled()) return;
   if (!status.ok()) {
     // Turn the prepared answer into the error (the request itself is not read again).
     auto answer = out.envelope();
