@@ -136,6 +136,37 @@ TEST_CASE("a call past its deadline fails with deadline_exceeded and the server 
   });
 }
 
+TEST_CASE("a handler sees the cancel its caller sent when the deadline passed, and may stop early") {
+  test::BusFixture bus;
+  bool saw_cancel = false;
+  Clock::duration ran_for{};
+  bus.server.handle<proto::EchoRequest, proto::EchoReply>(
+      "slow.until_cancelled", [&](bus::CallContext& context, proto::EchoRequest::Reader, proto::EchoReply::Builder) {
+        const auto begin = Clock::now();
+        while (!context.cancelled() && Clock::now() - begin < std::chrono::seconds(5)) {
+          boost::this_fiber::sleep_for(std::chrono::milliseconds(5));
+        }
+        saw_cancel = context.cancelled();
+        ran_for = Clock::now() - begin;
+        return bus::Status();
+      });
+  bus.run([&]() {
+    auto client = bus.client();
+    auto late = echo_call(client, "slow.until_cancelled", "", 0, 0, bus::CallOptions{std::chrono::milliseconds(100)});
+    CHECK(late.status().code() == bus::ErrorCode::deadline_exceeded);
+    // The cancel goes out when the deadline passes; the handler sees it at its next look.
+    const auto waited = Clock::now();
+    while (ran_for == Clock::duration{} && Clock::now() - waited < std::chrono::seconds(6)) {
+      boost::this_fiber::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(saw_cancel);
+    CHECK(ran_for < std::chrono::seconds(2));
+    // Its answer is not sent: nothing arrives late, and the next call is served.
+    CHECK(echo_call(client, "echo.echo", "next").ok());
+    CHECK(bus.client_node.counters().late_replies == 0);
+  });
+}
+
 TEST_CASE("a handler's downstream call inherits the deadline of the call it serves") {
   test::BusFixture bus;
   bus::Node proxy(bus.reactor, test::quick_options("proxy"));
