@@ -52,6 +52,15 @@ class ScopeGuard {
   CallScope previous_;
 };
 
+// Starts loading a queued request's message (the object and the envelope words copied into it) into the cache
+// while the request before it runs. A frame's requests are all decoded before the first one runs, so in a burst
+// the later ones have left the first-level cache by the time their turn comes.
+constexpr size_t k_prefetch_bytes = 768;
+void prefetch_message(const Message* message) {
+  const char* at = reinterpret_cast<const char*>(message);
+  for (size_t offset = 0; offset < k_prefetch_bytes; offset += 64) __builtin_prefetch(at + offset);
+}
+
 // Requests answered without running a handler (duplicates, refusals) in a row before the clock is read again.
 constexpr unsigned k_requests_per_clock_read = 16;
 
@@ -261,6 +270,7 @@ void Node::Impl::handler_loop() {
     if (!request_queue.empty()) {
       RequestJob job = std::move(request_queue.front());
       request_queue.pop_front();
+      if (!request_queue.empty()) prefetch_message(request_queue.front().message.get());
       --awake_handlers;  // while the handler runs it may block: the queue is not this fiber's any more
       if (unread >= k_requests_per_clock_read) {
         now = Clock::now();
