@@ -64,4 +64,9 @@ struct StatsReply {
   peersDead @7 :UInt64;
   inFlight @8 :UInt64;
   methods @9 :List(MethodStats);
+  # The reactor's idle waits (shared by every node on its thread): waits that could sleep in poll(), those that
+  # polled first without sleeping (ReactorOptions::spin), and those spins that found input.
+  loopSleeps @10 :UInt64;
+  loopSpins @11 :UInt64;
+  loopSpinHits @12 :UInt64;
 }

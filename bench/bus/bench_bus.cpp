@@ -19,6 +19,12 @@
 //       only the synchronous round trips, interleaved (to trace where a round trip's time goes).
 //   build/bin/bench_bus --only bus-rtt [--seconds S]
 //       only the bus's round trips (syscalls per round trip under strace -c: divide by the printed count).
+//   --spin-us N (any mode): the bus reactors' ReactorOptions::spin (default 100; 0: sleep at once, never spin).
+//
+// Besides rates and times it reports the CPU time the whole process spent per round trip and per pipelined
+// call or message, for each peer (`*_cpu_us`): spinning trades CPU for latency, and this shows how much.
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +34,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <boost/fiber/operations.hpp>
 
 #include "echo_service.hpp"
 #include "raw_zmq.hpp"
@@ -44,6 +52,8 @@ constexpr size_t k_payload_bytes = 64;
 constexpr size_t k_window = 512;
 // Round trips per block, and slices of the pipelined phase, when the two peers take turns.
 constexpr int k_rtt_block = 50;
+// A pause after each block of the bus's round trips, longer than any spin of its loops.
+constexpr auto k_settle = std::chrono::milliseconds(1);
 constexpr int k_pipelined_slices = 8;
 
 double percentile(std::vector<double> values, double fraction) {
@@ -60,14 +70,22 @@ bus::NodeOptions quiet(const std::string& name) {
   return options;
 }
 
+// CPU time of the whole process (every thread: the peers, ZeroMQ's I/O thread), in microseconds.
+double process_cpu_us() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
 // The echo serverlet on a thread of its own, like a separate serverlet process.
 struct BusServer {
   zmq::context_t& context;
-  bus::Reactor reactor{context};
+  bus::Reactor reactor;
   bus::Node node{reactor, quiet("echo")};
   echo::EchoService echo{node};
   std::thread thread;
-  explicit BusServer(zmq::context_t& shared) : context(shared) {
+  BusServer(zmq::context_t& shared, bus::ReactorOptions reactor_options)
+      : context(shared), reactor(shared, reactor_options) {
     (void)echo.attach();
     (void)node.listen("tcp://127.0.0.1:0");
     thread = std::thread([this]() { reactor.run(); });
@@ -81,6 +99,8 @@ struct BusServer {
 struct BusResults {
   std::vector<double> rtt_us;
   double calls_per_s = 0;
+  // Process CPU time per round trip and per pipelined call, the bus's and raw ZeroMQ's (blocking peer).
+  double rtt_cpu_us = 0, raw_rtt_cpu_us = 0, call_cpu_us = 0, raw_msg_cpu_us = 0;
   bench::RawResults raw;                  // measured in turns with the bus (empty when not asked for)
   std::vector<double> raw_polled_rtt_us;  // raw ZeroMQ waiting as the reactor does, in the same turns
   std::vector<double> local_us;
@@ -99,6 +119,7 @@ struct BenchOptions {
   bool only_rtt = false;  // only round trips (the bus's, and raw ZeroMQ's unless no_raw)
   bool no_raw = false;
   size_t calls = 0;  // pipelined phase: exactly this many calls (0: for `seconds`)
+  bus::ReactorOptions reactor;
 };
 
 // `raw_endpoint`, `raw_polled_endpoint`: the raw ZeroMQ echo servers (blocking, polled) to measure in turns with
@@ -107,7 +128,7 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
                    const std::string* raw_endpoint, const std::string* raw_polled_endpoint) {
   const double seconds = bench.seconds;
   BusResults results;
-  bus::Reactor reactor(context);
+  bus::Reactor reactor(context, bench.reactor);
   bus::Node node(reactor, quiet("bench"));
   bus::Node local_server(reactor, quiet("local-echo"));
   echo::EchoService local_echo(local_server);
@@ -130,18 +151,30 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     };
     for (int i = 0; i < 200; ++i) call_once(client);
     auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    double raw_cpu = 0, bus_cpu = 0;
     while (!bench.only_pipelined && Clock::now() < end) {
       if (raw) {
+        const double cpu = process_cpu_us();
         for (int i = 0; i < k_rtt_block; ++i) results.raw.rtt_us.push_back(raw->round_trip_us());
+        raw_cpu += process_cpu_us() - cpu;
       }
       if (raw_polled) {
         for (int i = 0; i < k_rtt_block; ++i) results.raw_polled_rtt_us.push_back(raw_polled->round_trip_us());
       }
+      const double cpu = process_cpu_us();
       for (int i = 0; i < k_rtt_block; ++i) {
         const auto begin = Clock::now();
         call_once(client);
         results.rtt_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
       }
+      bus_cpu += process_cpu_us() - cpu;
+      // The bus serverlet's loop may poll a while longer for more input before it sleeps (ReactorOptions::spin):
+      // let it go to sleep before raw ZeroMQ's turn, so that it neither slows nor bills the raw peer.
+      if (raw) boost::this_fiber::sleep_for(k_settle);
+    }
+    if (!results.rtt_us.empty()) results.rtt_cpu_us = bus_cpu / static_cast<double>(results.rtt_us.size());
+    if (!results.raw.rtt_us.empty()) {
+      results.raw_rtt_cpu_us = raw_cpu / static_cast<double>(results.raw.rtt_us.size());
     }
     if (bench.only_rtt) return;
 
@@ -152,12 +185,17 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
     std::deque<bus::RawFuture> in_flight;
     size_t done = 0, issued = 0, raw_done = 0;
     double bus_seconds = 0, raw_seconds = 0;
+    raw_cpu = bus_cpu = 0;
     for (int s = 0; s < slices; ++s) {
       if (raw) {
+        if (s > 0) boost::this_fiber::sleep_for(k_settle);  // as between blocks of round trips
         const auto raw_begin = Clock::now();
+        const double cpu = process_cpu_us();
         raw_done += raw->pipelined(k_window, raw_begin + std::chrono::duration_cast<Clock::duration>(slice));
+        raw_cpu += process_cpu_us() - cpu;
         raw_seconds += std::chrono::duration<double>(Clock::now() - raw_begin).count();
       }
+      const double cpu = process_cpu_us();
       const auto begin = Clock::now();
       end = begin + std::chrono::duration_cast<Clock::duration>(slice);
       auto more = [&]() { return bench.calls != 0 ? issued < bench.calls : Clock::now() < end; };
@@ -172,9 +210,14 @@ BusResults run_bus(zmq::context_t& context, const std::string& endpoint, const B
         ++done;
       }
       bus_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+      bus_cpu += process_cpu_us() - cpu;
     }
     results.calls_per_s = static_cast<double>(done) / bus_seconds;
-    if (raw) results.raw.msgs_per_s = static_cast<double>(raw_done) / raw_seconds;
+    results.call_cpu_us = bus_cpu / static_cast<double>(std::max<size_t>(done, 1));
+    if (raw) {
+      results.raw.msgs_per_s = static_cast<double>(raw_done) / raw_seconds;
+      results.raw_msg_cpu_us = raw_cpu / static_cast<double>(std::max<size_t>(raw_done, 1));
+    }
     if (bench.only_pipelined) return;
 
     // Same process: the handler runs in the calling fiber.
@@ -239,8 +282,12 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && has_value && std::string(argv[i + 1]) == "bus-rtt") {
       bench_options.only_rtt = bench_options.no_raw = true;
       ++i;
+    } else if (arg == "--spin-us" && has_value) {
+      bench_options.reactor.spin = std::chrono::microseconds(std::atoll(argv[++i]));
     } else {
-      std::fprintf(stderr, "usage: bench_bus [--seconds S] [--only pipelined|raw|raw-rtt|rtt|bus-rtt] [--calls N]\n");
+      std::fprintf(stderr,
+                   "usage: bench_bus [--seconds S] [--only pipelined|raw|raw-rtt|rtt|bus-rtt] [--calls N] "
+                   "[--spin-us N]\n");
       return 2;
     }
   }
@@ -261,7 +308,7 @@ int main(int argc, char** argv) {
   }
   BusResults bus_results;
   try {
-    BusServer server(context);
+    BusServer server(context, bench_options.reactor);
     bus_results =
         run_bus(context, server.node.endpoints().front(), bench_options, raw_server ? &raw_server->endpoint() : nullptr,
                 raw_polled_server ? &raw_polled_server->endpoint() : nullptr);
@@ -272,7 +319,8 @@ int main(int argc, char** argv) {
   }
   const bench::RawResults& raw = bus_results.raw;
   if (bench_options.only_pipelined) {
-    std::printf("{\"bus_calls_per_s\":%.0f}\n", bus_results.calls_per_s);
+    std::printf("{\"bus_calls_per_s\":%.0f,\"bus_call_cpu_us\":%.3f}\n", bus_results.calls_per_s,
+                bus_results.call_cpu_us);
     return 0;
   }
   if (bench_options.only_rtt) {
@@ -281,8 +329,9 @@ int main(int argc, char** argv) {
     const double polled_p50 = percentile(bus_results.raw_polled_rtt_us, 0.5);
     std::printf(
         "{\"bus_round_trips\":%zu,\"bus_rtt_p50_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_polled_rtt_p50_us\":%.2f,"
-        "\"rtt_ratio\":%.3f}\n",
-        bus_results.rtt_us.size(), bus_p50, zmq_p50, polled_p50, zmq_p50 > 0 ? bus_p50 / zmq_p50 : 0.0);
+        "\"rtt_ratio\":%.3f,\"bus_rtt_cpu_us\":%.1f,\"zmq_rtt_cpu_us\":%.1f}\n",
+        bus_results.rtt_us.size(), bus_p50, zmq_p50, polled_p50, zmq_p50 > 0 ? bus_p50 / zmq_p50 : 0.0,
+        bus_results.rtt_cpu_us, bus_results.raw_rtt_cpu_us);
     return 0;
   }
   const double zmq_p50 = percentile(raw.rtt_us, 0.5), zmq_p99 = percentile(raw.rtt_us, 0.99);
@@ -293,10 +342,15 @@ int main(int argc, char** argv) {
               k_payload_bytes, seconds);
   std::printf("round trip   raw zmq p50 %.1f us p99 %.1f us | bus p50 %.1f us p99 %.1f us (%.2fx)\n", zmq_p50, zmq_p99,
               bus_p50, bus_p99, bus_p50 / zmq_p50);
+  std::printf("             CPU per round trip: raw zmq %.1f us | bus %.1f us (spin %lld us)\n",
+              bus_results.raw_rtt_cpu_us, bus_results.rtt_cpu_us,
+              static_cast<long long>(bench_options.reactor.spin.count()));
   std::printf("             raw zmq waiting as the reactor does (poll + ZMQ_EVENTS) p50 %.1f us (%.2fx raw)\n",
               polled_p50, polled_p50 / zmq_p50);
   std::printf("pipelined    raw zmq %.0f msgs/s | bus %.0f calls/s (%.2fx)\n", raw.msgs_per_s, bus_results.calls_per_s,
               bus_results.calls_per_s / raw.msgs_per_s);
+  std::printf("             CPU per message: raw zmq %.2f us | bus %.2f us per call\n", bus_results.raw_msg_cpu_us,
+              bus_results.call_cpu_us);
   std::printf("local call   p50 %.2f us\n", local_p50);
   std::printf("events       live %.0f/s, replay since N %.0f/s\n", bus_results.events_per_s,
               bus_results.replay_events_per_s);
@@ -304,8 +358,11 @@ int main(int argc, char** argv) {
       "{\"bus_rtt_p50_us\":%.2f,\"bus_rtt_p99_us\":%.2f,\"zmq_rtt_p50_us\":%.2f,\"zmq_rtt_p99_us\":%.2f,"
       "\"zmq_polled_rtt_p50_us\":%.2f,\"rtt_ratio\":%.3f,\"bus_calls_per_s\":%.0f,\"zmq_msgs_per_s\":%.0f,\"calls_"
       "ratio\":%.3f,"
-      "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f}\n",
+      "\"local_call_p50_us\":%.3f,\"events_per_s\":%.0f,\"replay_events_per_s\":%.0f,\"bus_rtt_cpu_us\":%.1f,"
+      "\"zmq_rtt_cpu_us\":%.1f,\"bus_call_cpu_us\":%.3f,\"zmq_msg_cpu_us\":%.3f,\"spin_us\":%lld}\n",
       bus_p50, bus_p99, zmq_p50, zmq_p99, polled_p50, bus_p50 / zmq_p50, bus_results.calls_per_s, raw.msgs_per_s,
-      bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s, bus_results.replay_events_per_s);
+      bus_results.calls_per_s / raw.msgs_per_s, local_p50, bus_results.events_per_s, bus_results.replay_events_per_s,
+      bus_results.rtt_cpu_us, bus_results.raw_rtt_cpu_us, bus_results.call_cpu_us, bus_results.raw_msg_cpu_us,
+      static_cast<long long>(bench_options.reactor.spin.count()));
   return 0;
 }

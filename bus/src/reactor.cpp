@@ -1,6 +1,7 @@
 #include "skymesh/bus/reactor.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #endif
 
 #include "poll_algorithm.hpp"
+#include "spin_policy.hpp"
 
 namespace skymesh::bus {
 namespace {
@@ -97,8 +99,10 @@ struct Reactor::Impl {
   size_t live_fibers = 0;
   std::thread::id running_thread;  // set while run() runs; fibers spawned elsewhere wait for it
   FiberStacks stacks{k_fiber_stack_bytes};
+  detail::SpinPolicy spin;
+  ReactorStats stats;
 
-  Impl() {
+  explicit Impl(ReactorOptions options) : spin(options.spin) {
     state.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (state.wake_fd < 0) throw std::runtime_error("eventfd failed");
   }
@@ -131,6 +135,39 @@ struct Reactor::Impl {
     for (auto& fn : work) spawn(std::move(fn));
   }
   void spawn(std::function<void()> fn);
+
+  // The loop's wait for input, at most `timeout_ms` (-1: no limit): poll()'s result.
+  int idle_wait(long timeout_ms) {
+    using SteadyClock = std::chrono::steady_clock;
+    const auto begin = SteadyClock::now();
+    int woke = 0;
+    auto spun = SteadyClock::duration::zero();
+    if (const auto budget = spin.budget(); budget > SteadyClock::duration::zero()) {
+      ++stats.spins;
+      const auto until =
+          timeout_ms < 0 ? begin + budget : std::min(begin + budget, begin + std::chrono::milliseconds(timeout_ms));
+      auto now = begin;
+      do {
+        // Another thread on this CPU (ZeroMQ's I/O thread, a peer) runs first: it may be what brings the input.
+        sched_yield();
+        woke = ::poll(fds.data(), fds.size(), 0);
+        now = SteadyClock::now();
+      } while (woke == 0 && now < until);
+      spun = now - begin;
+      if (woke > 0) ++stats.spin_hits;
+    }
+    const bool slept = woke == 0;
+    if (slept) {
+      ++stats.sleeps;
+      long left = timeout_ms;  // -1 stays -1
+      if (timeout_ms > 0) {
+        left = std::max<long>(0, timeout_ms - std::chrono::duration_cast<std::chrono::milliseconds>(spun).count());
+      }
+      woke = ::poll(fds.data(), fds.size(), static_cast<int>(left));
+    }
+    spin.waited(SteadyClock::now() - begin, spun > SteadyClock::duration::zero(), woke > 0);
+    return woke;
+  }
 };
 
 namespace {
@@ -145,7 +182,8 @@ bool has_input(zmq::socket_t& socket) {
 
 }  // namespace
 
-Reactor::Reactor(zmq::context_t& context) : context_(context), impl_(std::make_unique<Impl>()) {}
+Reactor::Reactor(zmq::context_t& context, ReactorOptions options)
+    : context_(context), impl_(std::make_unique<Impl>(options)) {}
 
 Reactor::~Reactor() = default;
 
@@ -189,6 +227,18 @@ void Reactor::remove_turn_hook(int id) {
 
 size_t Reactor::live_fibers() const {
   return impl_->live_fibers;
+}
+
+void Reactor::set_spin(std::chrono::microseconds limit) {
+  impl_->spin.set_limit(limit);
+}
+
+std::chrono::microseconds Reactor::spin() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(impl_->spin.limit());
+}
+
+ReactorStats Reactor::stats() const {
+  return impl_->stats;
 }
 
 void Reactor::spawn(std::function<void()> fn) {
@@ -281,8 +331,9 @@ void Reactor::run(std::function<void()> main) {
     size_t budget = k_messages_per_turn;
     if (timeout_ms != 0) {
       budget = 1;
-      // Nothing to do: sleep until a socket has commands, another thread wakes the loop, or the time passes.
-      const int woke = ::poll(impl.fds.data(), impl.fds.size(), static_cast<int>(timeout_ms));
+      // Nothing to do: sleep until a socket has commands, another thread wakes the loop, or the time passes;
+      // first, while input has been coming at short intervals, poll without sleeping for a while.
+      const int woke = impl.idle_wait(timeout_ms);
       if (woke > 0) {
         if (impl.fds[0].revents != 0) impl.take_wake();
         // A socket whose descriptor woke is read at once, without asking ZMQ_EVENTS first: its reader's receive

@@ -56,6 +56,8 @@ std::string serverlet_help(const ServerletSpec& spec) {
       << "  --registry-key KEY    the admin's CurveZMQ public key, Z85 or a key file [env SKYMESH_REGISTRY_KEY]\n"
       << "  --advertise ENDPOINT  endpoint announced to the registry (repeatable; default: the bound ones, a\n"
       << "                        wildcard host replaced by this host's address) [env SKYMESH_ADVERTISE]\n"
+      << "  --spin-us N        poll up to N microseconds before sleeping while input comes at short intervals\n"
+      << "                     (0: always sleep at once; default 100) [env SKYMESH_SPIN_US]\n"
       << "  --config FILE      settings as TOML `name = value` lines, names as the flags without their dashes;\n"
       << "                     the environment overrides it, flags override both [env SKYMESH_CONFIG]\n"
       << "  --help             this text\n";
@@ -99,6 +101,12 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
     options.insecure = std::string(insecure) == "1" || std::string(insecure) == "true";
   }
   options.log_level = env_or("SKYMESH_LOG_LEVEL", options.log_level);
+  if (const char* spin = std::getenv("SKYMESH_SPIN_US"); spin && *spin) {
+    if (Status status = parse_spin_us(spin, options.spin_us); !status.ok()) {
+      error = "SKYMESH_SPIN_US: " + status.message();
+      return false;
+    }
+  }
   bool listen_from_flags = false;
   bool advertise_from_flags = false;
   ArgReader args(argc, argv);
@@ -137,6 +145,15 @@ bool parse_serverlet_args(int argc, char** argv, const ServerletSpec& spec, Serv
       ok = args.value(options.log_level);
     } else if (arg == "--insecure") {
       options.insecure = true;
+    } else if (arg == "--spin-us") {
+      std::string value;
+      ok = args.value(value);
+      if (ok) {
+        if (Status status = parse_spin_us(value, options.spin_us); !status.ok()) {
+          args.fail("--spin-us: " + status.message());
+          ok = false;
+        }
+      }
     } else if (arg.rfind("--", 0) == 0 && spec.flags.count(arg.substr(2))) {
       ok = args.value(options.values[arg.substr(2)]);
     } else {
@@ -197,7 +214,9 @@ int run_serverlet(int argc, char** argv, const ServerletSpec& spec, const Server
   signal(SIGPIPE, SIG_IGN);
 
   zmq::context_t context;
-  Reactor reactor(context);
+  ReactorOptions reactor_options;
+  if (options.spin_us >= 0) reactor_options.spin = std::chrono::microseconds(options.spin_us);
+  Reactor reactor(context, reactor_options);
   Node node(reactor, node_options);
   if (Status status = setup(node, options); !status.ok()) {
     node.logger().error("setup_failed", {{"error", status.to_string()}});

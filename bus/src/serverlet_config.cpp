@@ -1,5 +1,6 @@
 #include "serverlet_config.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "skymesh/toml/toml.hpp"
@@ -40,6 +41,19 @@ Status read_list(const std::string& path, const std::string& key, const toml::Va
 
 }  // namespace
 
+Status parse_spin_us(const std::string& text, long& spin_us) {
+  constexpr long k_max_spin_us = 10000;
+  long value = 0;
+  const bool digits = !text.empty() && text.size() <= 5 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) value = std::stol(text);
+  if (!digits || value > k_max_spin_us) {
+    return Status(ErrorCode::bad_request, "`" + text + "` is not a number of microseconds from 0 to 10000");
+  }
+  spin_us = value;
+  return Status();
+}
+
 std::string flag_env_name(const std::string& flag) {
   std::string name = "SKYMESH_";
   for (char c : flag) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -67,6 +81,15 @@ Status apply_config_file(const std::string& path, const ServerletSpec& spec, Ser
       status = read_string(path, key, value, options.registry);
     } else if (key == "registry-key") {
       status = read_string(path, key, value, options.registry_key);
+    } else if (key == "spin-us") {
+      if (const auto* number = value.as_integer()) {
+        status = parse_spin_us(std::to_string(*number), options.spin_us);
+        if (!status.ok())
+          status = Status(ErrorCode::bad_request,
+                          path + ":" + std::to_string(value.line()) + ": `spin-us` " + status.message());
+      } else {
+        status = type_error(path, value, key, "an integer");
+      }
     } else if (key == "insecure") {
       if (const auto* flag = value.as_boolean()) {
         options.insecure = *flag;

@@ -20,6 +20,9 @@ namespace skymesh::bus {
 // naming the file and line; an unreadable file is bad_request naming the file.
 Status apply_config_file(const std::string& path, const ServerletSpec& spec, ServerletOptions& options);
 
+// Reads --spin-us's value: a whole number of microseconds from 0 to 10000 (bad_request otherwise).
+Status parse_spin_us(const std::string& text, long& spin_us);
+
 // The environment variable of a serverlet's own flag: "lease-ms" -> "SKYMESH_LEASE_MS".
 std::string flag_env_name(const std::string& flag);
 

@@ -61,6 +61,10 @@ void fill_stats(Node::Impl& impl, proto::StatsReply::Builder reply) {
   reply.setLateReplies(impl.counters.late_replies);
   reply.setPeersDead(impl.counters.peers_dead);
   reply.setInFlight(impl.pending.size());
+  const ReactorStats loop = impl.reactor.stats();
+  reply.setLoopSleeps(loop.sleeps);
+  reply.setLoopSpins(loop.spins);
+  reply.setLoopSpinHits(loop.spin_hits);
   std::map<std::string, const MethodEntry*> sorted;
   for (auto& [name, entry] : impl.methods) sorted[name] = &entry;
   auto methods = reply.initMethods(static_cast<unsigned>(sorted.size()));

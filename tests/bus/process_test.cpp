@@ -6,6 +6,7 @@
 
 #include "bus_fixture.hpp"
 #include "child_process.hpp"
+#include "skymesh/proto/sys.capnp.h"
 
 using namespace skymesh;
 using test::ChildProcess;
@@ -20,6 +21,17 @@ struct ClientSide {
   explicit ClientSide(bus::NodeOptions options = test::quick_options("client")) : node(reactor, std::move(options)) {}
   void run(std::function<void()> body) { reactor.run_until_done(std::move(body)); }
 };
+
+// CPU time (user + system, clock ticks) the process `pid` has used so far.
+uint64_t cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string field;
+  uint64_t total = 0;
+  for (int i = 1; i <= 15 && stat >> field; ++i) {
+    if (i == 14 || i == 15) total += std::stoull(field);
+  }
+  return total;
+}
 
 std::filesystem::path temp_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("skymesh-" + name + "-" + std::to_string(::getpid()));
@@ -163,18 +175,46 @@ TEST_CASE("a serverlet given a malformed key file says why and does not start") 
 TEST_CASE("regression: an idle serverlet does not spin (dispatcher counted as a ready fiber)") {
   ChildProcess echo("skymesh-echo", {"--log-level", "warn"});
   REQUIRE(!echo.endpoint().empty());
-  auto cpu_ticks = [&echo]() {
-    std::ifstream stat("/proc/" + std::to_string(echo.pid()) + "/stat");
-    std::string field;
-    uint64_t total = 0;
-    for (int i = 1; i <= 15 && stat >> field; ++i) {
-      if (i == 14 || i == 15) total += std::stoull(field);  // utime + stime, in clock ticks
-    }
-    return total;
-  };
-  const uint64_t before = cpu_ticks();
+  const uint64_t before = cpu_ticks(echo.pid());
   ClientSide side;
   side.run([&]() { boost::this_fiber::sleep_for(std::chrono::seconds(1)); });
   // A busy loop uses about 100 ticks a second; an idle loop wakes twice a second for heartbeats.
-  CHECK(cpu_ticks() - before < 20);
+  CHECK(cpu_ticks(echo.pid()) - before < 20);
+}
+
+TEST_CASE("a serverlet under steady calls polls before it sleeps, stops when they stop, and --spin-us 0 never") {
+  // sys.stats' loop counters after 500 calls one after the other, then the CPU the serverlet uses idle.
+  auto serve = [](std::vector<std::string> args) {
+    args.insert(args.end(), {"--log-level", "warn"});
+    ChildProcess echo("skymesh-echo", args);
+    REQUIRE(!echo.endpoint().empty());
+    ClientSide side;
+    bus::Reply<proto::StatsReply> reply(nullptr);
+    uint64_t idle_ticks = 0;
+    side.run([&]() {
+      auto client = bus::Client::connect(side.node, echo.endpoint()).value();
+      for (int i = 0; i < 500; ++i) REQUIRE(echo_call(client, "echo.echo", "steady").ok());
+      auto answer = client.call<proto::Empty, proto::StatsReply>("sys.stats", [](proto::Empty::Builder) {});
+      REQUIRE(answer.ok());
+      reply = answer.value();
+      const uint64_t before = cpu_ticks(echo.pid());
+      boost::this_fiber::sleep_for(std::chrono::seconds(1));
+      idle_ticks = cpu_ticks(echo.pid()) - before;
+    });
+    return std::make_tuple(reply.get().getLoopSleeps(), reply.get().getLoopSpins(), reply.get().getLoopSpinHits(),
+                           idle_ticks);
+  };
+  SECTION("by default") {
+    const auto [sleeps, spins, hits, idle] = serve({});
+    INFO("sleeps " << sleeps << " spins " << spins << " hits " << hits << " idle ticks " << idle);
+    CHECK(spins > 0);
+    CHECK(hits > 0);
+    CHECK(idle < 20);  // as idle as a serverlet that never spins (the test above)
+  }
+  SECTION("--spin-us 0") {
+    const auto [sleeps, spins, hits, idle] = serve({"--spin-us", "0"});
+    CHECK(sleeps >= 500);
+    CHECK(spins == 0);
+    CHECK(hits == 0);
+  }
 }

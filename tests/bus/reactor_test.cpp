@@ -141,3 +141,70 @@ TEST_CASE("a reader may remove its own socket and another reader's") {
   CHECK(first_reads == 1);
   CHECK(second_reads == 0);
 }
+
+namespace {
+
+// Sends `count` messages to `endpoint`, one every `gap` (the sender waits without sleeping for short gaps).
+void send_spaced(zmq::context_t& context, const std::string& endpoint, size_t count, std::chrono::microseconds gap) {
+  zmq::socket_t push(context, zmq::socket_type::push);
+  push.connect(endpoint);
+  for (size_t i = 0; i < count; ++i) {
+    push.send(zmq::str_buffer("m"), zmq::send_flags::none);
+    if (gap >= std::chrono::milliseconds(1)) {
+      std::this_thread::sleep_for(gap);
+    } else {
+      const auto until = Clock::now() + gap;
+      while (Clock::now() < until) std::this_thread::yield();
+    }
+  }
+}
+
+// Runs a reactor with `options` that reads `count` messages sent `gap` apart; returns what its idle waits did.
+bus::ReactorStats read_spaced(bus::ReactorOptions options, size_t count, std::chrono::microseconds gap,
+                              const std::string& endpoint) {
+  zmq::context_t context;
+  bus::Reactor reactor(context, options);
+  zmq::socket_t pull(context, zmq::socket_type::pull);
+  pull.bind(endpoint);
+  size_t received = 0;
+  reactor.add_socket(pull, [&](size_t max_messages) {
+    zmq::message_t message;
+    for (size_t read = 0; read < max_messages && pull.recv(message, zmq::recv_flags::dontwait); ++read) ++received;
+  });
+  std::thread sender([&]() { send_spaced(context, endpoint, count, gap); });
+  reactor.run_until_done([&]() {
+    CHECK(wait_for([&]() { return received == count; }, std::chrono::seconds(30)));
+    // Stop reading: the loop may go on spinning or sleeping in its last wait without affecting the count.
+  });
+  sender.join();
+  reactor.remove_socket(pull);
+  CHECK(received == count);
+  return reactor.stats();
+}
+
+}  // namespace
+
+TEST_CASE("a loop whose input comes at short intervals polls before it sleeps, and finds input so") {
+  const auto stats = read_spaced(bus::ReactorOptions{}, 4000, std::chrono::microseconds(40), "inproc://spin-dense");
+  INFO("sleeps " << stats.sleeps << " spins " << stats.spins << " hits " << stats.spin_hits);
+  CHECK(stats.spins > 0);
+  CHECK(stats.spin_hits > 0);
+}
+
+TEST_CASE("a loop whose input is sparse, or whose spin is off, sleeps at once") {
+  SECTION("sparse input") {
+    const auto stats = read_spaced(bus::ReactorOptions{}, 40, std::chrono::milliseconds(5), "inproc://spin-sparse");
+    INFO("sleeps " << stats.sleeps << " spins " << stats.spins);
+    CHECK(stats.sleeps >= 40);
+    // The loop's first turns (the connection's set-up) may look like short waits: one round of shrinking spins
+    // (five) follows, and no other (at most one more round, on a busy machine).
+    CHECK(stats.spins <= 10);
+  }
+  SECTION("spin off") {
+    bus::ReactorOptions off;
+    off.spin = std::chrono::microseconds(0);
+    const auto stats = read_spaced(off, 4000, std::chrono::microseconds(40), "inproc://spin-off");
+    CHECK(stats.spins == 0);
+    CHECK(stats.sleeps > 0);
+  }
+}

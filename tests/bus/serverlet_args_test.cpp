@@ -124,3 +124,34 @@ TEST_CASE("--help names every setting's environment variable") {
     CHECK(help.find(name) != std::string::npos);
   }
 }
+
+TEST_CASE("--spin-us comes from a flag, the environment or the config file, and a bad value is refused") {
+  CHECK(parse({}).options.spin_us == -1);  // unset: the reactor's default
+  CHECK(parse({"--spin-us", "0"}).options.spin_us == 0);
+  CHECK(parse({"--spin-us", "250"}).options.spin_us == 250);
+  {
+    Env env{{"SKYMESH_SPIN_US", "40"}};
+    CHECK(parse({}).options.spin_us == 40);
+    CHECK(parse({"--spin-us", "7"}).options.spin_us == 7);
+  }
+  const std::string path = write_config("spin-us = 30\n");
+  CHECK(parse({"--config", path}).options.spin_us == 30);
+  std::filesystem::remove(path);
+
+  for (const char* bad : {"-1", "ten", "", "10001", "99999999999", "5us"}) {
+    const Parsed parsed = parse({"--spin-us", bad});
+    CHECK_FALSE(parsed.ok);
+    CHECK(parsed.error.find("--spin-us") != std::string::npos);
+  }
+  {
+    Env env{{"SKYMESH_SPIN_US", "lots"}};
+    const Parsed parsed = parse({});
+    CHECK_FALSE(parsed.ok);
+    CHECK(parsed.error.find("SKYMESH_SPIN_US") != std::string::npos);
+  }
+  const std::string bad_config = write_config("spin-us = \"fast\"\n");
+  const Parsed parsed = parse({"--config", bad_config});
+  CHECK_FALSE(parsed.ok);
+  CHECK(parsed.error.find("spin-us") != std::string::npos);
+  std::filesystem::remove(bad_config);
+}

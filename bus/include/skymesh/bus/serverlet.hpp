@@ -41,6 +41,7 @@ struct ServerletOptions {
   std::string registry;                       // --registry ENDPOINT: the admin serverlet to register with
   std::string registry_key;                   // --registry-key FILE|Z85: the admin's CurveZMQ public key
   std::vector<std::string> advertise;         // --advertise ENDPOINT (repeatable): what callers should use
+  long spin_us = -1;                          // --spin-us N: ReactorOptions::spin (-1: its default)
   std::map<std::string, std::string> values;  // the serverlet's own flags, by name
 };
 
