@@ -1,12 +1,26 @@
-# The skybus envelope: every message between two serverlets is one Envelope (unpacked Cap'n Proto, stream
-# framing); a ZeroMQ frame carries one or more of them back to back (docs/bus.md, "Wire format"). Field numbers
-# only grow; a field never changes meaning.
+# The skybus wire format, protocol version 2 (docs/bus.md, "Wire format"). A ZeroMQ frame carries a
+# FrameHeader, then one or more Envelopes, back to back, each an unpacked Cap'n Proto message in the standard
+# stream framing. What is the same for every envelope of a frame (the protocol version, the sender's stream and
+# id, the sequence numbers) is in its header; an envelope holds what differs, and the fields only some kinds use
+# are in an Extra struct of its own, absent when none is set. Field numbers only grow; a field never changes
+# meaning within a protocol version.
 @0xdb0af94675625c19;
 
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("skymesh::proto");
 
-const protocolVersion :UInt16 = 1;
+const protocolVersion :UInt16 = 2;
+
+struct FrameHeader {
+  version @0 :UInt16;       # protocolVersion of the sender (a version 1 frame, whose first envelope held its
+                            # version in the same place, reads as version 1 and is refused by name)
+  streamId @1 :UInt64;      # the sender's stream (one per connection direction), chosen at random
+  firstSeq @2 :UInt64;      # seq of the frame's first envelope; the others follow 1, 2, ... on: per streamId,
+                            # gap-free from 1, so the receiver detects loss
+  sender @3 :Data;          # the sending node's 16-byte id; empty in what a server sends back to a caller
+  doneBelow @4 :UInt64;     # from a caller: every request of this sender with a lower requestId is answered
+                            # or abandoned, so the receiver may forget their cached answers (0: no claim)
+}
 
 enum Kind {
   request @0;     # asks the receiver to run a handler; answered by reply or error (or streamItems first)
@@ -30,27 +44,26 @@ enum StateClass {
 }
 
 struct Envelope {
-  version @0 :UInt16;       # protocolVersion of the sender
-  kind @1 :Kind;
-  streamId @2 :UInt64;      # the sender's stream (one per connection direction), chosen at random
-  seq @3 :UInt64;           # 1, 2, 3 ... per streamId, gap-free: the receiver detects loss
-  method @4 :Text;          # "service.method" of a request; echoed in its reply
+  kind @0 :Kind;
+  errorCode @1 :UInt16;     # skymesh::bus::ErrorCode of an error (its message is in extra)
+  credit @2 :UInt32;        # subscribe/credit: how many more events the subscriber accepts
+  requestId @3 :UInt64;     # unique per sender; (sender, requestId) identifies a request for dedup
+  handlerId @4 :UInt64;     # a request's reply-to handler on the caller, echoed by every answer
   payloadType @5 :UInt64;   # Cap'n Proto schema id of the payload's root struct (0: no payload)
-  handlerId @6 :UInt64;     # a request's reply-to handler on the caller, echoed by every answer
-  target @7 :UInt64;        # handler bound at the receiver (function or object); 0: default by method
-  requestId @8 :UInt64;     # unique per sender; (sender, requestId) identifies a request for dedup
-  deadlineUs @9 :Int64;     # absolute deadline, microseconds since the Unix epoch; 0: none
-  traceId @10 :UInt64;      # carried unchanged through downstream calls
-  sender @11 :Data;         # the sending node's 16-byte id; empty in what a server sends back to a caller
-  payload @12 :AnyPointer;  # a struct of schema payloadType, built in place (no nested serialization)
-  errorCode @13 :UInt16;    # skymesh::bus::ErrorCode of an error
-  errorMessage @14 :Text;
-  topic @15 :Text;          # subscribe: the topic name
-  since @16 :UInt64;        # subscribe: first seq wanted (0: from the start); event: this entry's seq
-  credit @17 :UInt32;       # subscribe/credit: how many more events the subscriber accepts
-  stateClass @18 :StateClass;  # a reply's caching class, from the handler's declaration
-  cacheVersion @19 :UInt64; # invariant replies: the version; requests: the version the caller holds
-  notModified @20 :Bool;    # reply to a request whose cacheVersion is current: use the cached reply
-  doneBelow @21 :UInt64;    # requests: every request of this sender with a lower requestId is answered or
-                            # abandoned, so the receiver may forget their cached answers (0: no claim)
+  deadlineUs @6 :Int64;     # absolute deadline, microseconds since the Unix epoch; 0: none
+  traceId @7 :UInt64;       # carried unchanged through downstream calls
+  method @8 :Text;          # "service.method" of a request (answers need not repeat it)
+  payload @9 :AnyPointer;   # a struct of schema payloadType, built in place (no nested serialization)
+  extra @10 :Extra;         # fields only some kinds use; null when none of them is set
+}
+
+# The envelope fields only some kinds of envelope use (subscriptions, events, errors, caching, bound handlers).
+struct Extra {
+  target @0 :UInt64;        # handler bound at the receiver (function or object); 0: default by method
+  since @1 :UInt64;         # subscribe: first seq wanted (0: from the start); event: this entry's seq
+  cacheVersion @2 :UInt64;  # invariant replies: the version; requests: the version the caller holds
+  stateClass @3 :StateClass;  # a reply's caching class, from the handler's declaration
+  notModified @4 :Bool;     # reply to a request whose cacheVersion is current: use the cached reply
+  topic @5 :Text;           # subscribe, unsubscribe, credit, event: the topic name
+  errorMessage @6 :Text;    # an error's message
 }

@@ -77,7 +77,7 @@ void Node::Impl::flush_peer(Peer& peer) {
   peer.queued_flush = false;
   if (peer.batch.empty()) return;
   const size_t count = peer.batch.count();
-  zmq::message_t frame = peer.batch.take();
+  zmq::message_t frame = peer.batch.take(peer_stamp(peer, 0));
   if (peer.socket->send(frame, zmq::send_flags::dontwait)) {
     peer.batch_requests.clear();
     peer.last_send = Clock::now();  // once per frame: the heartbeat needs no finer time
@@ -97,7 +97,9 @@ void Node::Impl::flush_peer(Peer& peer) {
 Node::Impl::FlushResult Node::Impl::flush_caller(const std::string& identity, CallerState& caller) {
   caller.queued_flush = false;
   if (caller.batch.empty()) return FlushResult::sent;
-  return send_to_router(identity, [&caller]() { return caller.batch.take(); });
+  return send_to_router(identity, [this, &caller]() {
+    return caller.batch.take(detail::FrameStamp{stream_id, 0, {}, 0});
+  });
 }
 
 Node::Impl::FlushResult Node::Impl::send_to_router(const std::string& identity,

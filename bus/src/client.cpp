@@ -59,15 +59,12 @@ detail::Outgoing make_request(Node::Impl& impl, const std::string& method, uint6
   env.setPayloadType(payload_type);
   env.setRequestId(impl.next_request_id++);
   env.setHandlerId(options.reply_to);
-  env.setTarget(options.target);
+  if (options.target != 0) env.getExtra().setTarget(options.target);
   env.setDeadlineUs(detail::deadline_micros(deadline, now));
   uint64_t trace = scope.trace_id;
   // A fresh trace: unique per node and request without a syscall (the node's random stream id mixed in).
   if (trace == 0) trace = impl.stream_id ^ (env.getRequestId() * 0x9E3779B97F4A7C15ull);
   env.setTraceId(trace);
-  env.setSender(capnp::Data::Reader(impl.id.data(), impl.id.size()));
-  // Lets servers forget cached answers we can no longer ask for again.
-  env.setDoneBelow(impl.pending.empty() ? env.getRequestId() : impl.pending.oldest());
   if (fill) fill(env.getPayload());
   return out;
 }
@@ -94,7 +91,7 @@ void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<Me
   if (!service.options.cache || call.reply_to != 0 || !result.ok()) return;
   const MessagePtr& reply = result.value();
   if (reply->kind() != Kind::REPLY) return;
-  auto env = reply->envelope();
+  auto env = reply->envelope().getExtra();
   const StateClass state_class = env.getStateClass();
   if (!env.getNotModified() && state_class != StateClass::INVARIANT_FUNCTIONAL &&
       state_class != StateClass::INVARIANT) {
@@ -116,7 +113,7 @@ void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<Me
     return;
   }
   const bool functional = state_class == StateClass::INVARIANT_FUNCTIONAL;
-  service.functional_methods[std::string(reply->method())] = functional;
+  service.functional_methods[call.method] = functional;
   if (service.cache.find(key) == service.cache.end()) service.cache_order.push_back(key);
   service.cache[key] = CachedReply{reply, env.getCacheVersion(), functional};
   while (service.cache_order.size() > k_cache_entries) {
@@ -190,7 +187,7 @@ RawFuture Client::async_call_raw(const std::string& method, uint64_t payload_typ
       auto cached = service.cache.find(key);
       if (cached != service.cache.end()) {
         if (cached->second.functional) return ready_future(cached->second.reply);
-        request.envelope().setCacheVersion(cached->second.version);
+        request.envelope().getExtra().setCacheVersion(cached->second.version);
       }
     }
   }

@@ -315,6 +315,13 @@ struct Node::Impl {
   // Numbers `out` for the peer's stream and sends it, or queues it in the peer's batch. Fails only when the
   // envelope went out on its own and ZeroMQ refused it (not connected). `request_id`: a request among them.
   Status send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t request_id = 0);
+  // The header of a frame to `peer` whose first envelope is number `first_seq`: this node's id, and the
+  // reply-cache watermark (every request below the oldest pending one is finished).
+  detail::FrameStamp peer_stamp(const Peer& peer, uint64_t first_seq) const {
+    return detail::FrameStamp{peer.stream_id, first_seq,
+                              std::string_view(reinterpret_cast<const char*>(id.data()), id.size()),
+                              pending.empty() ? next_request_id : pending.oldest()};
+  }
   // A call whose frame could not be sent: to another live replica, or marked to be sent again.
   void reroute_unsent(Peer& from, uint64_t request_id);
   // Sends a pending call's kept request again (same id) to `to`; if it cannot go, reroutes it.

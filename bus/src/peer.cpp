@@ -70,20 +70,19 @@ void Node::Impl::on_peer_readable(const std::shared_ptr<Peer>& peer, size_t max_
 }
 
 void Node::Impl::on_peer_message(Peer& peer, const MessagePtr& message) {
-  auto env = message->envelope();
-  if (env.getStreamId() != peer.in_stream) {
+  if (message->stream_id() != peer.in_stream) {
     if (peer.in_stream != 0) {
       logger.info("peer_restarted", {{"peer", peer.endpoint}});
       ++peer.epoch;
     }
-    peer.in_stream = env.getStreamId();
-  } else if (env.getSeq() != peer.in_seq + 1) {
+    peer.in_stream = message->stream_id();
+  } else if (message->seq() != peer.in_seq + 1) {
     ++counters.gaps;
     logger.warn("sequence_gap", {{"peer", peer.endpoint},
                                  {"expected", std::to_string(peer.in_seq + 1)},
-                                 {"got", std::to_string(env.getSeq())}});
+                                 {"got", std::to_string(message->seq())}});
   }
-  peer.in_seq = env.getSeq();
+  peer.in_seq = message->seq();
   if (!peer.alive) set_peer_alive(peer, true);
   if (message->kind() == Kind::HEARTBEAT) return;
   deliver_answer(message);
@@ -129,31 +128,28 @@ void Node::Impl::finish_pending(uint64_t request_id, Result<MessagePtr> result) 
     env.setRequestId(request_id);
     env.setHandlerId(call.reply_to);
     env.setMethod(call.method);
-    env.setErrorCode(static_cast<uint16_t>(result.status().code()));
-    env.setErrorMessage(result.status().message());
+    detail::set_error(env, result.status());
     deliver_to_bound(call.reply_to, std::move(error).to_message(), {});
   }
 }
 
 Status Node::Impl::send_to_peer(Peer& peer, detail::Outgoing& out, uint64_t request_id) {
-  // A resend (failover or a revived peer) keeps its request id and is numbered anew for this stream.
-  auto env = out.envelope();
-  env.setStreamId(peer.stream_id);
-  env.setSeq(peer.out_seq + 1);
-  if (!env.hasSender()) env.setSender(capnp::Data::Reader(id.data(), id.size()));
+  // A resend (failover or a revived peer) keeps its request id and is numbered anew for this stream (its
+  // frame's header carries the stream, the number and this node's id).
   // Until the peer has answered once, for a subscribe, and for a big envelope, send at once: a send ZeroMQ
   // refuses (not connected) is known at once, so the caller tries another replica or subscribes again.
-  const bool direct = peer.in_stream == 0 || env.getKind() == Kind::SUBSCRIBE || out.bigger_than(k_unbatched_words);
+  const bool direct =
+      peer.in_stream == 0 || out.envelope().getKind() == Kind::SUBSCRIBE || out.bigger_than(k_unbatched_words);
   // What is batched goes first (and a full batch goes now).
   if (direct || peer.batch.bytes() >= k_batch_flush_bytes) flush_peer(peer);
   if (direct) {
-    zmq::message_t frame = out.to_frame();
+    zmq::message_t frame = out.to_frame(peer_stamp(peer, peer.out_seq + 1));
     if (!peer.socket->send(frame, zmq::send_flags::dontwait)) {
       return Status(ErrorCode::unavailable, "not connected to " + peer.endpoint);
     }
     peer.last_send = Clock::now();
   } else {
-    out.append_to(peer.batch);
+    out.append_to(peer.batch, peer.out_seq + 1);
     if (request_id != 0) peer.batch_requests.push_back(request_id);
     queue_flush(peer);
     note_batched();

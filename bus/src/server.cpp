@@ -165,6 +165,7 @@ void Node::Impl::on_router_readable(size_t max_messages) {
     detail::FrameReader reader(std::move(body));
     CallerState* caller = nullptr;  // looked up once per frame, again only if a caller was forgotten meanwhile
     uint64_t generation = 0;
+    bool watermark_applied = false;
     while (auto decoded = reader.next()) {
       ++counters.received;
       if (!decoded->ok()) {
@@ -172,14 +173,21 @@ void Node::Impl::on_router_readable(size_t max_messages) {
         logger.warn("malformed_envelope", {{"error", decoded->status().to_string()}});
         // The sender is known by its routing id: tell it, so it does not wait for nothing.
         detail::Outgoing error(Kind::ERROR);
-        error.envelope().setErrorCode(static_cast<uint16_t>(decoded->status().code()));
-        error.envelope().setErrorMessage(decoded->status().message());
+        detail::set_error(error.envelope(), decoded->status());
         send_to_caller(identity, error, now);  // the poll loop never waits
         continue;
       }
       if (!caller || generation != callers_forgotten) {
         caller = &callers[identity];
         generation = callers_forgotten;
+      }
+      if (!watermark_applied) {  // once per frame: the caller's requests below it are finished
+        watermark_applied = true;
+        const detail::FrameStamp& header = reader.header();
+        if (header.done_below != 0 && header.sender.size() == 16) {
+          uint64_t& below = done_below_of(request_key(header.sender, 0));
+          below = std::max(below, header.done_below);
+        }
       }
       on_caller_message(identity, *caller, decoded->value(), now);
     }
@@ -189,17 +197,16 @@ void Node::Impl::on_router_readable(size_t max_messages) {
 
 void Node::Impl::on_caller_message(const std::string& identity, CallerState& caller, const MessagePtr& message,
                                    Clock::time_point now) {
-  auto env = message->envelope();
   caller.last_seen = now;
-  if (env.getStreamId() != 0 && env.getStreamId() == caller.in_stream) {  // 0: an unnumbered raw peer
-    if (env.getSeq() != caller.in_seq + 1) {
+  const uint64_t stream = message->stream_id(), seq = message->seq();
+  if (stream != 0 && stream == caller.in_stream) {  // 0: an unnumbered raw peer
+    if (seq != caller.in_seq + 1) {
       ++counters.gaps;
-      logger.warn("sequence_gap",
-                  {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(env.getSeq())}});
+      logger.warn("sequence_gap", {{"expected", std::to_string(caller.in_seq + 1)}, {"got", std::to_string(seq)}});
     }
   }
-  caller.in_stream = env.getStreamId();
-  caller.in_seq = env.getSeq();
+  caller.in_stream = stream;
+  caller.in_seq = seq;
 
   switch (message->kind()) {
     case Kind::REQUEST:
@@ -211,7 +218,7 @@ void Node::Impl::on_caller_message(const std::string& identity, CallerState& cal
       break;
     }
     case Kind::CANCEL: {
-      auto* entry = reply_cache.find(request_key(message->sender(), env.getRequestId()));
+      auto* entry = reply_cache.find(request_key(message->sender(), message->request_id()));
       if (entry && entry->cancelled) *entry->cancelled = true;
       break;
     }
@@ -337,10 +344,6 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   const RequestKey key = request_key(sender, env.getRequestId());
   auto cancelled = std::allocate_shared<bool>(detail::PoolAllocator<bool>(), false);
   if (!sender.empty()) {
-    if (env.getDoneBelow() != 0) {
-      uint64_t& below = done_below_of(key);
-      below = std::max(below, env.getDoneBelow());
-    }
     auto [cached, fresh] = reply_cache.find_or_add(key, now + options.reply_cache_window);
     if (!fresh) {
       ++counters.duplicates;
@@ -361,8 +364,9 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
         detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
     return;
   }
-  if (env.getTarget() != 0) {
-    deliver_to_bound(env.getTarget(), request, lasting ? (*lasting)() : std::move(respond));
+  const auto extra = env.getExtra();  // null (all defaults) in most requests
+  if (extra.getTarget() != 0) {
+    deliver_to_bound(extra.getTarget(), request, lasting ? (*lasting)() : std::move(respond));
     return;
   }
   const std::string_view method = request->method();
@@ -380,12 +384,13 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
                          std::string(method) + " takes " + entry.request_schema.getShortDisplayName().cStr())));
     return;
   }
-  if (entry.options.state_class == StateClass::INVARIANT && entry.options.version && env.getCacheVersion() != 0 &&
-      env.getCacheVersion() == entry.options.version()) {
+  if (entry.options.state_class == StateClass::INVARIANT && entry.options.version && extra.getCacheVersion() != 0 &&
+      extra.getCacheVersion() == entry.options.version()) {
     detail::Outgoing same = detail::make_answer(*request, Kind::REPLY);
-    same.envelope().setNotModified(true);
-    same.envelope().setStateClass(StateClass::INVARIANT);
-    same.envelope().setCacheVersion(env.getCacheVersion());
+    auto same_extra = same.envelope().getExtra();
+    same_extra.setNotModified(true);
+    same_extra.setStateClass(StateClass::INVARIANT);
+    same_extra.setCacheVersion(extra.getCacheVersion());
     respond(std::move(same));
     return;
   }
@@ -416,17 +421,18 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
   if (!status.ok()) {
     // Turn the prepared answer into the error (the request itself is not read again).
     auto answer = out.envelope();
-    answer.setKind(Kind::ERROR);
     answer.getPayload().clear();
-    answer.setErrorCode(static_cast<uint16_t>(status.code()));
-    answer.setErrorMessage(status.message());
+    detail::set_error(answer, status);
     respond(std::move(out));
     return;
   }
   out.envelope().setPayloadType(entry.reply_type);
-  out.envelope().setStateClass(entry.options.state_class);
-  if (entry.options.state_class == StateClass::INVARIANT && entry.options.version) {
-    out.envelope().setCacheVersion(entry.options.version());
+  if (entry.options.state_class != StateClass::PER_REQUEST) {  // the default: no extra fields to send
+    auto answer_extra = out.envelope().getExtra();
+    answer_extra.setStateClass(entry.options.state_class);
+    if (entry.options.state_class == StateClass::INVARIANT && entry.options.version) {
+      answer_extra.setCacheVersion(entry.options.version());
+    }
   }
   respond(std::move(out));
 }
@@ -437,7 +443,7 @@ void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& ou
   const Kind kind = out.envelope().getKind();
   const RequestKey& key = answer.key;
   if (!answer.known_sender || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
-  if (kind == Kind::REPLY && out.envelope().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
+  if (kind == Kind::REPLY && out.envelope().asReader().getExtra().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
     // A pure function: running it again for a retry is harmless, so its answer (which may hold secrets, such
     // as derived keys) is not kept.
     if (auto* entry = reply_cache.find(key)) entry->answered = true;
@@ -492,10 +498,9 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
     found = &callers.try_emplace(identity).first->second;  // it may have been forgotten meanwhile
   }
   CallerState& caller = *found;
-  auto env = out.envelope();
-  env.setStreamId(stream_id);
-  env.setSeq(++caller.out_seq);
-  // No sender: what goes back to a caller comes on the caller's own connection, which names this node.
+  // Numbered in this node's stream to the caller (the frame's header carries the number; no sender: what goes
+  // back to a caller comes on the caller's own connection, which names this node).
+  const uint64_t seq = ++caller.out_seq;
   ++counters.sent;
   const bool big = out.bigger_than(k_unbatched_words);
   if (big || caller.batch.bytes() >= k_batch_flush_bytes) {
@@ -503,12 +508,14 @@ bool Node::Impl::send_to_caller(const std::string& identity, detail::Outgoing& o
     const FlushResult flushed = flush_caller(identity, caller);
     if (flushed == FlushResult::gone) return false;
     if (big && flushed == FlushResult::sent) {
-      const FlushResult sent = send_to_router(identity, [&out]() { return out.to_frame(); });
+      const FlushResult sent = send_to_router(identity, [this, &out, seq]() {
+        return out.to_frame(detail::FrameStamp{stream_id, seq, {}, 0});
+      });
       if (sent != FlushResult::blocked) return sent == FlushResult::sent;
       // Its queue is full: the envelope waits in the batch, which the turn hook tries again.
     }
   }
-  out.append_to(caller.batch);
+  out.append_to(caller.batch, seq);
   queue_flush(identity, caller);
   note_batched();
   return true;

@@ -37,7 +37,7 @@ Subscription::~Subscription() {
   Node::Impl& impl = client_.node().impl();
   for (auto& peer : service.replicas) {
     detail::Outgoing bye(Kind::UNSUBSCRIBE);
-    bye.envelope().setTopic(topic_);
+    bye.envelope().getExtra().setTopic(topic_);
     bye.envelope().setHandlerId(handler_);
     if (peer->alive) (void)impl.send_to_peer(*peer, bye);
   }
@@ -60,8 +60,9 @@ Status Subscription::resubscribe() {
   if (!peer) peer = service.replicas.front();
   detail::Outgoing subscribe(Kind::SUBSCRIBE);
   auto env = subscribe.envelope();
-  env.setTopic(topic_);
-  env.setSince(last_seq_ + 1);
+  auto extra = env.getExtra();
+  extra.setTopic(topic_);
+  extra.setSince(last_seq_ + 1);
   env.setCredit(client_.node().options().subscription_credit);
   env.setHandlerId(handler_);
   consumed_since_credit_ = 0;
@@ -114,7 +115,7 @@ Result<MessagePtr> Subscription::next(std::chrono::milliseconds timeout) {
     last_seq_ = seq;
     if (++consumed_since_credit_ >= impl.options.subscription_credit / 2) {
       detail::Outgoing credit(Kind::CREDIT);
-      credit.envelope().setTopic(topic_);
+      credit.envelope().getExtra().setTopic(topic_);
       credit.envelope().setHandlerId(handler_);
       credit.envelope().setCredit(consumed_since_credit_);
       consumed_since_credit_ = 0;

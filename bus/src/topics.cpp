@@ -60,11 +60,13 @@ void Node::Impl::pump(Topic& topic, const std::shared_ptr<Subscriber>& subscribe
       detail::Outgoing error(Kind::ERROR);
       auto env = error.envelope();
       env.setHandlerId(subscriber->handler);
-      env.setTopic(topic.name);
-      env.setSince(topic.log->first_seq());
-      env.setErrorCode(static_cast<uint16_t>(entries.status().code()));
-      env.setErrorMessage("topic " + topic.name + " no longer holds seq " + std::to_string(subscriber->next_seq) +
-                          "; the oldest is " + std::to_string(topic.log->first_seq()));
+      detail::set_error(env,
+                        Status(entries.status().code(), "topic " + topic.name + " no longer holds seq " +
+                                                            std::to_string(subscriber->next_seq) + "; the oldest is " +
+                                                            std::to_string(topic.log->first_seq())));
+      auto extra = env.getExtra();
+      extra.setTopic(topic.name);
+      extra.setSince(topic.log->first_seq());
       send_to_caller(subscriber->identity, error, Clock::now() + options.default_timeout);
       std::erase(topic.subscribers, subscriber);
       break;
@@ -77,8 +79,9 @@ void Node::Impl::pump(Topic& topic, const std::shared_ptr<Subscriber>& subscribe
       detail::Outgoing event(Kind::EVENT);
       auto env = event.envelope();
       env.setHandlerId(subscriber->handler);
-      env.setTopic(topic.name);
-      env.setSince(entry.seq);
+      auto extra = env.getExtra();
+      extra.setTopic(topic.name);
+      extra.setSince(entry.seq);
       env.setPayloadType(topic.event_schema.getProto().getId());
       env.getPayload().set(reader.getRoot<capnp::AnyPointer>());
       send_to_caller(subscriber->identity, event, Clock::now() + options.default_timeout);
@@ -91,13 +94,13 @@ void Node::Impl::pump(Topic& topic, const std::shared_ptr<Subscriber>& subscribe
 
 void Node::Impl::on_subscribe(const std::string& identity, const MessagePtr& message) {
   auto env = message->envelope();
-  const std::string name(Message::to_view(env.getTopic()));
+  const auto extra = env.getExtra();
+  const std::string name(Message::to_view(extra.getTopic()));
   auto found = topics.find(name);
   if (found == topics.end()) {
     detail::Outgoing error(Kind::ERROR);
     error.envelope().setHandlerId(env.getHandlerId());
-    error.envelope().setErrorCode(static_cast<uint16_t>(ErrorCode::not_found));
-    error.envelope().setErrorMessage("no topic " + name + " on " + options.name);
+    detail::set_error(error.envelope(), Status(ErrorCode::not_found, "no topic " + name + " on " + options.name));
     send_to_caller(identity, error, Clock::now());
     return;
   }
@@ -109,7 +112,7 @@ void Node::Impl::on_subscribe(const std::string& identity, const MessagePtr& mes
     subscriber->handler = env.getHandlerId();
     topic.subscribers.push_back(subscriber);
   }
-  subscriber->next_seq = env.getSince() == 0 ? 1 : env.getSince();
+  subscriber->next_seq = extra.getSince() == 0 ? 1 : extra.getSince();
   subscriber->credit = env.getCredit();
   logger.info("subscribed", {{"topic", name}, {"since", std::to_string(subscriber->next_seq)}});
   reactor.spawn([this, &topic, subscriber]() { pump(topic, subscriber); });
@@ -117,7 +120,7 @@ void Node::Impl::on_subscribe(const std::string& identity, const MessagePtr& mes
 
 void Node::Impl::on_credit(const std::string& identity, const MessagePtr& message) {
   auto env = message->envelope();
-  auto found = topics.find(std::string(Message::to_view(env.getTopic())));
+  auto found = topics.find(std::string(Message::to_view(env.getExtra().getTopic())));
   if (found == topics.end()) return;
   Topic& topic = found->second;
   auto subscriber = find_subscriber(topic, identity, env.getHandlerId());
@@ -128,7 +131,7 @@ void Node::Impl::on_credit(const std::string& identity, const MessagePtr& messag
 
 void Node::Impl::on_unsubscribe(const std::string& identity, const MessagePtr& message) {
   auto env = message->envelope();
-  auto found = topics.find(std::string(Message::to_view(env.getTopic())));
+  auto found = topics.find(std::string(Message::to_view(env.getExtra().getTopic())));
   if (found == topics.end()) return;
   std::erase_if(found->second.subscribers, [&identity, &env](const auto& subscriber) {
     return subscriber->identity == identity && subscriber->handler == env.getHandlerId();

@@ -60,7 +60,39 @@ void write_framed(Segments segments, capnp::word* out) {
   }
 }
 
+// The frame header's layout (proto::FrameHeader as Cap'n Proto lays it out): a struct of 4 data words (version
+// in the first word's low 16 bits, then streamId, firstSeq, doneBelow) and 1 pointer (sender).
+constexpr uint64_t k_header_data_words = 4, k_header_pointers = 1;
+constexpr uint64_t k_header_root = (k_header_data_words << 32) | (k_header_pointers << 48);  // struct, offset 0
+// A list pointer to the 16 bytes right after it (offset 0, element size byte, 16 elements).
+constexpr uint64_t k_sender_pointer = 1 | (uint64_t{2} << 32) | (uint64_t{16} << 35);
+
+void put_word(capnp::word* at, uint64_t value) {
+  std::memcpy(static_cast<void*>(at), &value, sizeof value);
+}
+
 }  // namespace
+
+size_t frame_header_words(const FrameStamp& stamp) {
+  return stamp.sender.size() == 16 ? 9 : 7;
+}
+
+size_t write_frame_header(const FrameStamp& stamp, capnp::word* out) {
+  const size_t words = frame_header_words(stamp);
+  put_word(out, uint64_t{words - 1} << 32);  // one segment of words - 1 words
+  put_word(out + 1, k_header_root);
+  put_word(out + 2, proto::PROTOCOL_VERSION);
+  put_word(out + 3, stamp.stream_id);
+  put_word(out + 4, stamp.first_seq);
+  put_word(out + 5, stamp.done_below);
+  if (words == 9) {
+    put_word(out + 6, k_sender_pointer);
+    std::memcpy(out + 7, stamp.sender.data(), 16);
+  } else {
+    put_word(out + 6, 0);
+  }
+  return words;
+}
 
 // The builder of an outgoing envelope. Its first segment is lent (the pooled scratch words, right after one
 // word kept free for the stream framing's segment table, so a single-segment envelope is framed where it was
@@ -203,17 +235,11 @@ class SegmentReader final : public capnp::MessageReader {
   kj::ArrayPtr<const capnp::word> segment_;
 };
 
-// The envelope's Text and Data fields by their index in its pointer section, from the schema (once).
-struct BlobSlots {
-  unsigned method, sender, error_message, topic;
-};
-const BlobSlots& blob_slots() {
-  static const BlobSlots slots = [] {
-    const auto schema = capnp::Schema::from<proto::Envelope>();
-    auto slot = [&schema](kj::StringPtr name) { return schema.getFieldByName(name).getProto().getSlot().getOffset(); };
-    return BlobSlots{slot("method"), slot("sender"), slot("errorMessage"), slot("topic")};
-  }();
-  return slots;
+// The envelope's method field by its index in the pointer section, from the schema (once).
+unsigned method_slot() {
+  static const unsigned slot =
+      capnp::Schema::from<proto::Envelope>().getFieldByName("method").getProto().getSlot().getOffset();
+  return slot;
 }
 
 enum class BlobKind { text, data };
@@ -267,20 +293,25 @@ class DecodedMessage : public Message {
         }
         return envelope_.getKind();
       }();
-      if (envelope_.getVersion() == 0) return Status(ErrorCode::bad_envelope, "protocol version 0");
       // Touch every pointer field the bus reads for this kind once: a malformed one throws here, never later.
-      if (segments_less_one != 0 || !read_blobs(words.slice(1, words.size()), kind)) {
-        cache_fields();  // method and sender
-        if (kind == Kind::ERROR) (void)envelope_.getErrorMessage();
-        if (has_topic(kind)) (void)envelope_.getTopic();
-      }
-      if (sender_.size() != 0 && sender_.size() != 16) {
-        return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes");
-      }
+      if (segments_less_one != 0 || !read_method(words.slice(1, words.size()))) cache_fields();
+      if (kind == Kind::ERROR) (void)envelope_.getExtra().getErrorMessage();
+      if (has_topic(kind)) (void)envelope_.getExtra().getTopic();
     } catch (const kj::Exception& e) {
       return Status(ErrorCode::bad_envelope, std::string("envelope did not decode: ") + e.getDescription().cStr());
     }
     return Status();
+  }
+
+ public:
+  // What the frame's header says of this envelope.
+  void stamp(const FrameStamp& header, uint64_t seq) {
+    stream_id_ = header.stream_id;
+    seq_ = seq;
+    if (header.sender.size() == sender_.size()) {
+      std::memcpy(sender_.data(), header.sender.data(), sender_.size());
+      sender_size_ = static_cast<uint8_t>(sender_.size());
+    }
   }
 
  private:
@@ -288,25 +319,19 @@ class DecodedMessage : public Message {
     return kind == Kind::SUBSCRIBE || kind == Kind::UNSUBSCRIBE || kind == Kind::CREDIT || kind == Kind::EVENT;
   }
 
-  // The fields cache_fields() reads, and the others `kind` needs checked, read by hand from the single segment
-  // (a handful of instructions each, against a hundred or so through Cap'n Proto's reader). False if one is not
-  // in the form read_blob() reads: Cap'n Proto's reader then reads them all.
-  bool read_blobs(kj::ArrayPtr<const capnp::word> segment, Kind kind) {
-    const BlobSlots& slots = blob_slots();
+  // The method, read by hand from the single segment (a handful of instructions, against a hundred or so through
+  // Cap'n Proto's reader). False if it is not in the form read_blob() reads: Cap'n Proto's reader then reads it.
+  bool read_method(kj::ArrayPtr<const capnp::word> segment) {
     const capnp::AnyStruct::Reader root(envelope_);
     // The root struct as Cap'n Proto checked it: its pointer section follows its data section (whole words).
     const kj::ArrayPtr<const capnp::byte> data = root.getDataSection();
     if (data.size() % sizeof(capnp::word) != 0) return false;
     const auto* pointers = reinterpret_cast<const capnp::word*>(data.end());
-    const unsigned count = root.getPointerSection().size();
-    auto at = [pointers, count](unsigned slot) { return slot < count ? pointers + slot : nullptr; };
-    const auto method = read_blob(at(slots.method), segment, BlobKind::text);
-    const auto sender = read_blob(at(slots.sender), segment, BlobKind::data);
-    if (!method || !sender) return false;
-    if (kind == Kind::ERROR && !read_blob(at(slots.error_message), segment, BlobKind::text)) return false;
-    if (has_topic(kind) && !read_blob(at(slots.topic), segment, BlobKind::text)) return false;
+    const unsigned slot = method_slot();
+    const auto method =
+        read_blob(slot < root.getPointerSection().size() ? pointers + slot : nullptr, segment, BlobKind::text);
+    if (!method) return false;
     method_ = *method;
-    sender_ = *sender;
     return true;
   }
 
@@ -330,11 +355,12 @@ class InlineFrameMessage final : public DecodedMessage {
 static_assert(k_inline_frame_words > 48);
 
 template <size_t Words>
-Result<MessagePtr> copy_out(const unsigned char* at, size_t bytes) {
+Result<MessagePtr> copy_out(const unsigned char* at, size_t bytes, const FrameStamp& header, uint64_t seq) {
   using Inline = InlineFrameMessage<Words>;
   auto message = std::allocate_shared<Inline>(PoolAllocator<Inline>());
   Status status = message->init(at, bytes);
   if (!status.ok()) return Result<MessagePtr>(std::move(status));
+  message->stamp(header, seq);
   return Result<MessagePtr>(MessagePtr(std::move(message)));
 }
 
@@ -363,7 +389,6 @@ constexpr uint64_t k_max_segments = 512;
 }  // namespace
 
 Outgoing::Outgoing(Kind kind) : builder_(make_builder()), envelope_(builder_->builder->initRoot<proto::Envelope>()) {
-  envelope_.setVersion(proto::PROTOCOL_VERSION);
   envelope_.setKind(kind);
 }
 
@@ -376,13 +401,27 @@ size_t Outgoing::size_words() const {
   return capnp::computeSerializedSizeInWords(*builder_->builder);
 }
 
-zmq::message_t Outgoing::to_frame() const {
+zmq::message_t Outgoing::to_frame(const FrameStamp& stamp) const {
   auto segments = builder_->builder->getSegmentsForOutput();
-  if (const capnp::word* framed = framed_in_place(*builder_, segments)) {
-    return zmq::message_t(framed, (segments[0].size() + 1) * sizeof(capnp::word));
+  const capnp::word* framed = framed_in_place(*builder_, segments);
+  const size_t body_words = framed ? segments[0].size() + 1 : framed_words(segments);
+  const size_t header_words = frame_header_words(stamp);
+  // ZeroMQ's buffer of a small message may not be word-aligned: the header goes through an aligned copy.
+  capnp::word header[k_max_header_words];
+  write_frame_header(stamp, header);
+  zmq::message_t frame((header_words + body_words) * sizeof(capnp::word));
+  auto* out = static_cast<unsigned char*>(frame.data());
+  std::memcpy(out, header, header_words * sizeof(capnp::word));
+  out += header_words * sizeof(capnp::word);
+  if (framed) {
+    std::memcpy(out, framed, body_words * sizeof(capnp::word));
+  } else if (reinterpret_cast<uintptr_t>(out) % alignof(capnp::word) == 0) {
+    write_framed(segments, reinterpret_cast<capnp::word*>(out));
+  } else {
+    auto aligned = kj::heapArray<capnp::word>(body_words);
+    write_framed(segments, aligned.begin());
+    std::memcpy(out, aligned.begin(), body_words * sizeof(capnp::word));
   }
-  zmq::message_t frame(framed_words(segments) * sizeof(capnp::word));
-  write_framed(segments, static_cast<capnp::word*>(frame.data()));
   return frame;
 }
 
@@ -490,7 +529,8 @@ MessagePtr Outgoing::to_message() && {
   return std::allocate_shared<BuiltMessage>(PoolAllocator<BuiltMessage>(), std::move(builder_));
 }
 
-void Outgoing::append_to(FrameBatch& batch) const {
+void Outgoing::append_to(FrameBatch& batch, uint64_t seq) const {
+  if (batch.count_ == 0) batch.first_seq_ = seq;
   auto segments = builder_->builder->getSegmentsForOutput();
   if (const capnp::word* framed = framed_in_place(*builder_, segments)) {
     const size_t words = segments[0].size() + 1;
@@ -505,7 +545,8 @@ FrameBatch::FrameBatch(FrameBatch&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       words_(std::exchange(other.words_, 0)),
       capacity_(std::exchange(other.capacity_, 0)),
-      count_(std::exchange(other.count_, 0)) {}
+      count_(std::exchange(other.count_, 0)),
+      first_seq_(std::exchange(other.first_seq_, 0)) {}
 
 FrameBatch& FrameBatch::operator=(FrameBatch&& other) noexcept {
   if (this != &other) {
@@ -514,6 +555,7 @@ FrameBatch& FrameBatch::operator=(FrameBatch&& other) noexcept {
     words_ = std::exchange(other.words_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
     count_ = std::exchange(other.count_, 0);
+    first_seq_ = std::exchange(other.first_seq_, 0);
   }
   return *this;
 }
@@ -537,8 +579,14 @@ capnp::word* FrameBatch::extend(size_t words) {
   return at;
 }
 
-zmq::message_t FrameBatch::take() {
-  zmq::message_t frame(data_, words_ * sizeof(capnp::word));
+zmq::message_t FrameBatch::take(FrameStamp stamp) {
+  stamp.first_seq = first_seq_;
+  capnp::word header[k_max_header_words];
+  const size_t header_words = write_frame_header(stamp, header);
+  zmq::message_t frame((header_words + words_) * sizeof(capnp::word));
+  auto* out = static_cast<unsigned char*>(frame.data());
+  std::memcpy(out, header, header_words * sizeof(capnp::word));
+  std::memcpy(out + header_words * sizeof(capnp::word), data_, words_ * sizeof(capnp::word));
   clear();
   if (capacity_ > k_batch_keep_words) {  // a burst grew it: do not hold on to that much
     std::free(data_);
@@ -578,11 +626,108 @@ FrameReader::FrameReader(zmq::message_t&& frame) {
 
 FrameReader::~FrameReader() = default;
 
+namespace {
+
+// A header's segment of at most this many words is read by hand (from an aligned copy); a bigger one (not what
+// any builder writes) by Cap'n Proto's reader.
+constexpr size_t k_small_header_words = 16;
+
+uint64_t word_at(const unsigned char* bytes, size_t index) {
+  uint64_t value = 0;
+  std::memcpy(&value, bytes + index * sizeof(capnp::word), sizeof value);
+  return value;
+}
+
+Status check_header(const FrameStamp& header, uint16_t version) {
+  if (version != proto::PROTOCOL_VERSION) {
+    return Status(ErrorCode::bad_envelope, "protocol version " + std::to_string(version) + " (this node speaks " +
+                                               std::to_string(proto::PROTOCOL_VERSION) + ")");
+  }
+  if (!header.sender.empty() && header.sender.size() != 16) {
+    return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes, not " + std::to_string(header.sender.size()));
+  }
+  return Status();
+}
+
+}  // namespace
+
+Status FrameReader::read_header() {
+  if (words_ < 2) return Status(ErrorCode::bad_envelope, "frame too short for its header");
+  const uint64_t table = word_at(bytes_, 0);
+  const auto segments_less_one = static_cast<uint32_t>(table);
+  const uint64_t segment_words = table >> 32;
+  if (segments_less_one != 0 || segment_words > k_small_header_words) {
+    return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
+  }
+  if (1 + segment_words > words_) return Status(ErrorCode::bad_envelope, "frame header cut short");
+  capnp::word segment_words_copy[k_small_header_words];
+  std::memcpy(segment_words_copy, bytes_ + sizeof(capnp::word), segment_words * sizeof(capnp::word));
+  const auto segment = kj::arrayPtr(static_cast<const capnp::word*>(segment_words_copy), segment_words);
+  // The root: a struct pointer straight to the word after it, inside the segment (else Cap'n Proto decides).
+  const uint64_t root = segment_words == 0 ? 0 : word_at(reinterpret_cast<const unsigned char*>(segment.begin()), 0);
+  const uint64_t data_words = (root >> 32) & 0xffff, pointers = root >> 48;
+  if (segment_words == 0 || (root & 0xffffffff) != 0 || 1 + data_words + pointers > segment_words) {
+    return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
+  }
+  const auto* data = reinterpret_cast<const unsigned char*>(segment.begin() + 1);
+  auto field = [&](uint64_t index) { return index < data_words ? word_at(data, index) : 0; };
+  const auto version = static_cast<uint16_t>(field(0));
+  header_.stream_id = field(1);
+  header_.first_seq = field(2);
+  header_.done_below = field(3);
+  const auto sender = read_blob(pointers > 0 ? segment.begin() + 1 + data_words : nullptr, segment, BlobKind::data);
+  if (!sender) return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
+  if (sender->size() == sender_.size()) {
+    std::memcpy(sender_.data(), sender->data(), sender_.size());
+    header_.sender = std::string_view(sender_.data(), sender_.size());
+  } else {
+    header_.sender = std::string_view(nullptr, sender->size());  // refused below
+  }
+  offset_ = 1 + segment_words;
+  return check_header(header_, version);
+}
+
+Status FrameReader::read_header_slowly(kj::ArrayPtr<const capnp::word> words) {
+  // Aligned (a small frame's bytes may not be) and bounded by what the table claims.
+  auto aligned = kj::heapArray<capnp::word>(words.size());
+  std::memcpy(aligned.begin(), words.begin(), words.size() * sizeof(capnp::word));
+  try {
+    capnp::ReaderOptions options;
+    options.nestingLimit = k_max_nesting;
+    capnp::FlatArrayMessageReader reader(aligned, options);
+    auto header = reader.getRoot<proto::FrameHeader>();
+    header_.stream_id = header.getStreamId();
+    header_.first_seq = header.getFirstSeq();
+    header_.done_below = header.getDoneBelow();
+    auto sender = header.getSender();
+    if (sender.size() == sender_.size()) {
+      std::memcpy(sender_.data(), sender.begin(), sender_.size());
+      header_.sender = std::string_view(sender_.data(), sender_.size());
+    } else {
+      header_.sender = std::string_view(nullptr, sender.size());  // refused below
+    }
+    offset_ = static_cast<size_t>(reader.getEnd() - aligned.begin());
+    return check_header(header_, header.getVersion());
+  } catch (const kj::Exception& e) {
+    return Status(ErrorCode::bad_envelope, std::string("frame header did not decode: ") + e.getDescription().cStr());
+  }
+}
+
 std::optional<Result<MessagePtr>> FrameReader::next() {
   if (done_) return std::nullopt;
   if (error_) {
     done_ = true;
     return Result<MessagePtr>(*error_);
+  }
+  if (!header_read_) {
+    header_read_ = true;
+    Status status = read_header();
+    if (status.ok() && offset_ >= words_) status = Status(ErrorCode::bad_envelope, "frame holds no envelope");
+    if (!status.ok()) {
+      done_ = true;
+      return Result<MessagePtr>(std::move(status));
+    }
+    next_seq_ = header_.first_seq;
   }
   if (offset_ >= words_) {
     done_ = true;
@@ -610,13 +755,17 @@ std::optional<Result<MessagePtr>> FrameReader::next() {
     return framing_error("claims " + std::to_string(total) + " words, " + std::to_string(remaining) + " left");
   }
   offset_ += static_cast<size_t>(total);
+  const uint64_t seq = next_seq_++;  // counted even if the envelope is refused: the next keeps its number
   const size_t bytes = static_cast<size_t>(total) * sizeof(capnp::word);
-  if (bytes <= 32 * sizeof(capnp::word)) return copy_out<32>(at, bytes);
-  if (bytes <= 48 * sizeof(capnp::word)) return copy_out<48>(at, bytes);
-  if (bytes <= k_inline_frame_words * sizeof(capnp::word)) return copy_out<k_inline_frame_words>(at, bytes);
+  if (bytes <= 32 * sizeof(capnp::word)) return copy_out<32>(at, bytes, header_, seq);
+  if (bytes <= 48 * sizeof(capnp::word)) return copy_out<48>(at, bytes, header_, seq);
+  if (bytes <= k_inline_frame_words * sizeof(capnp::word)) {
+    return copy_out<k_inline_frame_words>(at, bytes, header_, seq);
+  }
   auto message = std::allocate_shared<FrameMessage>(PoolAllocator<FrameMessage>(), storage_);
   Status status = message->init(reinterpret_cast<const capnp::word*>(at), static_cast<size_t>(total));
   if (!status.ok()) return Result<MessagePtr>(std::move(status));
+  message->stamp(header_, seq);
   return Result<MessagePtr>(MessagePtr(std::move(message)));
 }
 
@@ -632,8 +781,6 @@ Outgoing make_answer(const Message& request, Kind kind) {
   Outgoing out(kind);
   auto env = out.envelope();
   auto req = request.envelope();
-  const std::string_view method = request.method();  // read once when the request was made
-  env.setMethod(capnp::Text::Reader(method.data(), method.size()));
   env.setRequestId(req.getRequestId());
   env.setHandlerId(req.getHandlerId());
   env.setTraceId(req.getTraceId());
@@ -642,9 +789,14 @@ Outgoing make_answer(const Message& request, Kind kind) {
 
 Outgoing make_error(const Message& request, const Status& status) {
   Outgoing out = make_answer(request, Kind::ERROR);
-  out.envelope().setErrorCode(static_cast<uint16_t>(status.code()));
-  out.envelope().setErrorMessage(status.message());
+  set_error(out.envelope(), status);
   return out;
+}
+
+void set_error(proto::Envelope::Builder envelope, const Status& status) {
+  envelope.setKind(Kind::ERROR);
+  envelope.setErrorCode(static_cast<uint16_t>(status.code()));
+  envelope.getExtra().setErrorMessage(status.message());
 }
 
 int64_t unix_micros(std::chrono::system_clock::time_point time) {

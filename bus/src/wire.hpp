@@ -1,13 +1,16 @@
 // Encoding and decoding of envelopes on the wire and in process (a builder handed over without serialization).
-// On the wire one ZeroMQ frame carries one or more envelopes back to back, each an unpacked Cap'n Proto message
+// On the wire one ZeroMQ frame carries a frame header (protocol version, the sender's stream and id, the first
+// envelope's sequence number) and then one or more envelopes back to back, each an unpacked Cap'n Proto message
 // in the standard stream framing (segment table, then segments): the envelopes a node sends to one peer in one
 // turn of its reactor travel as one frame (FrameBatch), and a frame of one envelope is the same format.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include <capnp/message.h>
@@ -35,6 +38,20 @@ using BuilderPtr = std::unique_ptr<PooledBuilder, PooledBuilderRelease>;
 BuilderPtr make_builder(size_t first_segment_words = 0);
 capnp::MessageBuilder& message_builder(PooledBuilder& builder);
 
+// What a frame's header says: the same for every envelope in the frame.
+struct FrameStamp {
+  uint64_t stream_id = 0;
+  uint64_t first_seq = 0;   // the first envelope's number in the stream; the others follow one by one
+  std::string_view sender;  // the sending node's 16-byte id, or empty (a server's answers to its callers)
+  uint64_t done_below = 0;  // a caller's reply-cache watermark (proto::FrameHeader::doneBelow)
+};
+
+// A frame header in the stream framing (a single-segment FrameHeader message), written by hand: 7 words, 9 with
+// a sender. The layout is Cap'n Proto's for proto::FrameHeader (wire_test checks it against a builder's).
+constexpr size_t k_max_header_words = 9;
+size_t write_frame_header(const FrameStamp& stamp, capnp::word* out);
+size_t frame_header_words(const FrameStamp& stamp);
+
 // An envelope under construction. Owns its builder; becomes a frame (to send) or a Message (local call).
 class FrameBatch;
 class EncodedEnvelope;
@@ -46,10 +63,11 @@ class Outgoing {
   Outgoing& operator=(Outgoing&&) = default;
 
   proto::Envelope::Builder envelope() { return envelope_; }
-  // Serializes into one frame (one copy, into ZeroMQ's buffer).
-  zmq::message_t to_frame() const;
-  // Appends the envelope, framed, to a batch (one copy, into the batch's buffer).
-  void append_to(FrameBatch& batch) const;
+  // Serializes into one frame of its own, after a header saying `stamp` (one copy, into ZeroMQ's buffer).
+  zmq::message_t to_frame(const FrameStamp& stamp) const;
+  // Appends the envelope, framed, to a batch (one copy, into the batch's buffer). `seq` is its number in the
+  // stream: the batch's first envelope sets the frame's first_seq, and the others must follow one by one.
+  void append_to(FrameBatch& batch, uint64_t seq) const;
   // Hands the builder to a Message without serializing (same-process calls).
   MessagePtr to_message() &&;
   size_t size_words() const;
@@ -102,8 +120,10 @@ class FrameBatch {
   bool empty() const { return count_ == 0; }
   size_t count() const { return count_; }
   size_t bytes() const { return words_ * sizeof(capnp::word); }
-  // The envelopes appended so far as one frame; the batch is empty afterwards.
-  zmq::message_t take();
+  uint64_t first_seq() const { return first_seq_; }
+  // The envelopes appended so far as one frame, after a header saying `stamp` (its first_seq is the batch's);
+  // the batch is empty afterwards.
+  zmq::message_t take(FrameStamp stamp);
   void clear() {
     words_ = 0;
     count_ = 0;
@@ -115,15 +135,18 @@ class FrameBatch {
   capnp::word* extend(size_t words);
   capnp::word* data_ = nullptr;
   size_t words_ = 0, capacity_ = 0, count_ = 0;
+  uint64_t first_seq_ = 0;
 };
 
-// Reads the envelopes of one received frame in order, checking each: size, framing, protocol version, and
-// every envelope field the bus reads for its kind (method and sender always, errorMessage of an error, topic of
-// a subscription message or event; the payload is checked when a handler reads it). Those Text and Data fields
-// are checked by hand, with the checks Cap'n Proto's reader makes, when they point straight at their bytes in a
-// single-segment envelope (as every builder writes them); otherwise by Cap'n Proto's reader. An envelope that
-// fails its checks is an error and reading goes on with the next; a framing error (a size that does not fit the
-// frame) is an error that ends the frame, since nothing after it can be found.
+// Reads one received frame: its header (size, framing, protocol version, a sender of 16 bytes or none), then its
+// envelopes in order, checking each: size, framing, and every envelope field the bus reads for its kind (the
+// method always, errorMessage of an error, topic of a subscription message or event; the payload is checked
+// when a handler reads it). The header and the method are read by hand, with the checks Cap'n Proto's reader
+// makes, when they are in the form every builder writes (a single segment, pointers straight to their
+// targets); otherwise by Cap'n Proto's reader. Each message gets the header's stream id and sender and its own
+// sequence number. A header that fails its checks is an error that ends the frame; an envelope that fails its
+// checks is an error and reading goes on with the next; a framing error (a size that does not fit the frame)
+// is an error that ends the frame, since nothing after it can be found.
 class FrameReader {
  public:
   explicit FrameReader(zmq::message_t&& frame);
@@ -133,23 +156,34 @@ class FrameReader {
 
   // The next envelope, or nullopt at the end of the frame.
   std::optional<Result<MessagePtr>> next();
+  // The frame's header (valid once next() returned something other than a header error; its sender views the
+  // reader's own copy).
+  const FrameStamp& header() const { return header_; }
 
  private:
   struct Storage;
+  Status read_header();
+  Status read_header_slowly(kj::ArrayPtr<const capnp::word> words);
+
   zmq::message_t frame_;                  // small frames: envelopes are copied out of it
   std::shared_ptr<Storage> storage_;      // big frames: shared by the envelopes read from it
   const unsigned char* bytes_ = nullptr;  // the frame's words (aligned when big)
   size_t words_ = 0, offset_ = 0;
   std::optional<Status> error_;  // a frame refused as a whole (reported once)
-  bool done_ = false;
+  bool done_ = false, header_read_ = false;
+  FrameStamp header_;
+  uint64_t next_seq_ = 0;
+  std::array<char, 16> sender_{};
 };
 
-// Decodes a frame that must hold exactly one envelope (a copy kept to resend, a test's frame).
+// Decodes a frame that must hold exactly one envelope after its header (a test's frame).
 Result<MessagePtr> decode_frame(zmq::message_t&& frame);
 
-// An answer (reply or error) to `request`, echoing its method, request id and handler id.
+// An answer (reply or error) to `request`, echoing its request id, handler id and trace id.
 Outgoing make_answer(const Message& request, Kind kind);
 Outgoing make_error(const Message& request, const Status& status);
+// Makes `envelope` an error saying `status` (kind, code, and the message in its extra fields).
+void set_error(proto::Envelope::Builder envelope, const Status& status);
 
 int64_t unix_micros(std::chrono::system_clock::time_point time = std::chrono::system_clock::now());
 // Converts an envelope deadline (Unix microseconds, 0 = none) to this process's steady clock, and back. `now` is

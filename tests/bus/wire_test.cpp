@@ -36,37 +36,58 @@ struct ServerThread {
   }
 };
 
-zmq::message_t frame_of(capnp::MallocMessageBuilder& builder) {
+std::string bytes_of(capnp::MessageBuilder& builder) {
   auto flat = capnp::messageToFlatArray(builder);
-  return zmq::message_t(flat.begin(), flat.size() * sizeof(capnp::word));
+  return std::string(reinterpret_cast<const char*>(flat.begin()), flat.size() * sizeof(capnp::word));
+}
+
+const std::string k_sender(16, '\x07');
+
+// A frame header as Cap'n Proto's own builder writes it (the bus writes its headers by hand): what any peer may
+// send.
+std::string header(uint64_t stream_id, uint64_t first_seq, const std::string& sender = k_sender,
+                   uint16_t version = proto::PROTOCOL_VERSION) {
+  capnp::MallocMessageBuilder builder;
+  auto header = builder.initRoot<proto::FrameHeader>();
+  header.setVersion(version);
+  header.setStreamId(stream_id);
+  header.setFirstSeq(first_seq);
+  if (!sender.empty())
+    header.setSender(capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(sender.data()), sender.size()));
+  return bytes_of(builder);
+}
+
+zmq::message_t frame_of(const std::string& bytes) {
+  return zmq::message_t(bytes.data(), bytes.size());
 }
 
 // A raw echo.echo request envelope; `shape` may change anything before it is framed.
-zmq::message_t raw_request(uint64_t request_id, const std::function<void(proto::Envelope::Builder)>& shape) {
+std::string raw_envelope(uint64_t request_id, const std::function<void(proto::Envelope::Builder)>& shape) {
   capnp::MallocMessageBuilder builder;
   auto env = builder.initRoot<proto::Envelope>();
-  env.setVersion(proto::PROTOCOL_VERSION);
   env.setKind(proto::Kind::REQUEST);
   env.setMethod("echo.echo");
   env.setRequestId(request_id);
   shape(env);
-  return frame_of(builder);
+  return bytes_of(builder);
 }
 
+// A frame of one raw request from an unnumbered peer (stream 0) that names itself `sender`.
+zmq::message_t raw_request(uint64_t request_id, const std::function<void(proto::Envelope::Builder)>& shape,
+                           const std::string& sender = k_sender) {
+  return frame_of(header(0, 0, sender) + raw_envelope(request_id, shape));
+}
+
+std::string echo_envelope(uint64_t request_id, const std::string& text) {
+  return raw_envelope(request_id, [&text](proto::Envelope::Builder env) {
+    env.setPayloadType(capnp::typeId<proto::EchoRequest>());
+    env.getPayload().initAs<proto::EchoRequest>().setText(text);
+  });
+}
+
+// A frame of one echo.echo request, number `seq` of stream 42.
 zmq::message_t echo_request(uint64_t request_id, const std::string& text, uint64_t seq) {
-  capnp::MallocMessageBuilder builder;
-  auto env = builder.initRoot<proto::Envelope>();
-  env.setVersion(proto::PROTOCOL_VERSION);
-  env.setKind(proto::Kind::REQUEST);
-  env.setStreamId(42);
-  env.setSeq(seq);
-  env.setMethod("echo.echo");
-  env.setPayloadType(capnp::typeId<proto::EchoRequest>());
-  env.setRequestId(request_id);
-  const uint8_t sender[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-  env.setSender(capnp::Data::Reader(sender, 16));
-  env.getPayload().initAs<proto::EchoRequest>().setText(text);
-  return frame_of(builder);
+  return frame_of(header(42, seq) + echo_envelope(request_id, text));
 }
 
 struct Answer {
@@ -82,7 +103,11 @@ std::vector<Answer> read_frame(const zmq::message_t& frame) {
   auto words = kj::heapArray<capnp::word>(frame.size() / 8);
   std::memcpy(words.begin(), frame.data(), words.size() * 8);
   std::vector<Answer> answers;
-  kj::ArrayPtr<const capnp::word> rest = words;
+  capnp::FlatArrayMessageReader header(words);
+  CHECK(header.getRoot<proto::FrameHeader>().getVersion() == proto::PROTOCOL_VERSION);
+  CHECK(header.getRoot<proto::FrameHeader>().getSender().size() == 0);  // answers name no sender
+  const capnp::word* end = words.end();
+  kj::ArrayPtr<const capnp::word> rest = kj::arrayPtr(header.getEnd(), end);
   while (rest.size() > 0) {
     capnp::FlatArrayMessageReader reader(rest);
     auto env = reader.getRoot<proto::Envelope>();
@@ -208,8 +233,6 @@ TEST_CASE("a retried request for a pure function runs again instead of being kep
   auto upper = [](uint64_t request_id) {
     return raw_request(request_id, [](proto::Envelope::Builder env) {
       env.setMethod("echo.upper");
-      const uint8_t sender[16] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
-      env.setSender(capnp::Data::Reader(sender, 16));
       env.getPayload().initAs<proto::EchoRequest>().setText("x");
     });
   };
@@ -224,11 +247,8 @@ TEST_CASE("several requests in one frame are each answered, in order, and answer
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
   constexpr uint64_t k_requests = 100;
-  std::string batch;
-  for (uint64_t i = 1; i <= k_requests; ++i) {
-    zmq::message_t one = echo_request(i, "batched", i);
-    batch.append(static_cast<const char*>(one.data()), one.size());
-  }
+  std::string batch = header(42, 1);
+  for (uint64_t i = 1; i <= k_requests; ++i) batch += echo_envelope(i, "batched");
   socket.send(zmq::message_t(batch.data(), batch.size()));
   for (uint64_t i = 1; i <= k_requests; ++i) {
     Answer answer = socket.receive();
@@ -245,9 +265,6 @@ TEST_CASE("a malformed envelope inside a frame is refused alone; a broken segmen
   ServerThread server;
   zmq::context_t context;
   auto socket = raw_dealer(context, server.endpoint);
-  auto bytes = [](const zmq::message_t& frame) {
-    return std::string(static_cast<const char*>(frame.data()), frame.size());
-  };
   // The poll loop refuses a malformed envelope at once, before handlers answer the requests around it, so
   // answers are compared as a set: request id -> kind, 0 for the refusal.
   auto answers_of = [&socket](size_t count) {
@@ -261,11 +278,12 @@ TEST_CASE("a malformed envelope inside a frame is refused alone; a broken segmen
   const auto reply = std::make_pair(proto::Kind::REPLY, uint16_t{0});
   const auto refused = std::make_pair(proto::Kind::ERROR, static_cast<uint16_t>(bus::ErrorCode::bad_envelope));
 
-  // request 1, an envelope of protocol version 0, request 2: the middle one is refused, both requests answered.
-  std::string frame = bytes(echo_request(1, "a", 1)) +
-                      bytes(raw_request(0, [](proto::Envelope::Builder env) { env.setVersion(0); })) +
-                      bytes(echo_request(2, "b", 2));
-  socket.send(zmq::message_t(frame.data(), frame.size()));
+  // request 1, an envelope whose root is a list where a struct belongs, request 2: the middle one is refused,
+  // both requests answered.
+  const uint32_t list_root[4] = {0, 1, 1, 0};  // one segment of one word: a list pointer
+  std::string frame = header(42, 1) + echo_envelope(1, "a") +
+                      std::string(reinterpret_cast<const char*>(list_root), sizeof list_root) + echo_envelope(2, "b");
+  socket.send(frame_of(frame));
   auto answers = answers_of(3);
   CHECK(answers.size() == 3);
   CHECK(answers[0] == refused);
@@ -275,16 +293,44 @@ TEST_CASE("a malformed envelope inside a frame is refused alone; a broken segmen
   // request 3, then a segment table claiming more words than the frame holds, then request 4 that cannot be
   // found: request 3 is answered, the rest of the frame gets one bad_envelope error.
   const uint32_t table[2] = {0, 1u << 30};
-  frame = bytes(echo_request(3, "c", 3)) + std::string(reinterpret_cast<const char*>(table), sizeof table) +
-          bytes(echo_request(4, "d", 4));
-  socket.send(zmq::message_t(frame.data(), frame.size()));
+  frame = header(42, 4) + echo_envelope(3, "c") + std::string(reinterpret_cast<const char*>(table), sizeof table) +
+          echo_envelope(4, "d");
+  socket.send(frame_of(frame));
   answers = answers_of(2);
   CHECK(answers.size() == 2);
   CHECK(answers[0] == refused);
   CHECK(answers[3] == reply);
-  socket.send(echo_request(5, "fine", 5));
+  socket.send(echo_request(5, "fine", 7));
   Answer fine = socket.receive();
   CHECK(fine.kind == proto::Kind::REPLY);
   CHECK(fine.request_id == 5);
   CHECK(socket.queued.empty());  // request 4 was never run
+}
+
+TEST_CASE("a frame of another protocol version, or whose header is malformed, is refused as a whole") {
+  ServerThread server;
+  zmq::context_t context;
+  auto socket = raw_dealer(context, server.endpoint);
+  auto refused = [&socket](const std::string& frame) {
+    socket.send(frame_of(frame));
+    const Answer answer = socket.receive();
+    CHECK(answer.kind == proto::Kind::ERROR);
+    CHECK(answer.error_code == static_cast<uint16_t>(bus::ErrorCode::bad_envelope));
+    return answer;
+  };
+  // Version 1 (a frame of envelopes only, each holding its version where the header holds it), and a version
+  // to come: one refusal each, the requests in them never run.
+  refused(header(42, 1, k_sender, 1) + echo_envelope(1, "old"));
+  refused(header(42, 1, k_sender, 3) + echo_envelope(2, "new") + echo_envelope(3, "new"));
+  refused(header(42, 1, std::string(8, 'x')) + echo_envelope(4, "short sender"));
+  refused(header(42, 1));  // a header and nothing after it
+  // A header whose root is not a struct.
+  const uint32_t list_root[4] = {0, 1, 1, 0};
+  refused(std::string(reinterpret_cast<const char*>(list_root), sizeof list_root) + echo_envelope(5, "x"));
+  socket.send(echo_request(6, "fine", 1));
+  const Answer fine = socket.receive();
+  CHECK(fine.kind == proto::Kind::REPLY);
+  CHECK(fine.request_id == 6);
+  CHECK(fine.calls == 1);  // none of the refused requests ran
+  CHECK(socket.queued.empty());
 }

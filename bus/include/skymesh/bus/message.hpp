@@ -29,16 +29,20 @@ class Message {
 
   proto::Envelope::Reader envelope() const { return envelope_; }
   Kind kind() const { return envelope_.getKind(); }
+  // The method of a request (empty in an answer, which need not repeat it).
   std::string_view method() const { return method_; }
-  // The sending node's id (16 bytes) of a request, cancel or subscription; empty in what a server sends back to
-  // its callers (answers, events), which come on the caller's own connection, and from a peer that sent none.
-  std::string_view sender() const { return sender_; }
+  // The sending node's id (16 bytes) of a request, cancel or subscription, from its frame's header; empty in
+  // what a server sends back to its callers (answers, events), which come on the caller's own connection, from a
+  // peer that sent none, and in a same-process call.
+  std::string_view sender() const { return {reinterpret_cast<const char*>(sender_.data()), sender_size_}; }
   uint64_t request_id() const { return envelope_.getRequestId(); }
   HandlerId handler_id() const { return envelope_.getHandlerId(); }
   uint64_t payload_type() const { return envelope_.getPayloadType(); }
-  uint64_t seq() const { return envelope_.getSeq(); }
+  // The sender's stream and this envelope's number in it (from the frame's header; 0 in a same-process call).
+  uint64_t stream_id() const { return stream_id_; }
+  uint64_t seq() const { return seq_; }
   // The topic sequence number of an event.
-  uint64_t event_seq() const { return envelope_.getSince(); }
+  uint64_t event_seq() const { return envelope_.getExtra().getSince(); }
   bool is_error() const { return kind() == Kind::ERROR; }
   // ok for anything but an error message; an error message's code and text otherwise.
   Status status() const;
@@ -53,17 +57,15 @@ class Message {
   static std::string_view to_view(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
 
  protected:
-  // Called once by the maker of a message after envelope_ is set: reads the pointer fields every layer needs
-  // (each read of a pointer field is a checked traversal), so they are read once per message.
-  void cache_fields() {
-    method_ = to_view(envelope_.getMethod());
-    auto sender = envelope_.getSender();
-    sender_ = std::string_view(reinterpret_cast<const char*>(sender.begin()), sender.size());
-  }
+  // Called once by the maker of a message after envelope_ is set: reads the method (each read of a pointer field
+  // is a checked traversal), so it is read once per message.
+  void cache_fields() { method_ = to_view(envelope_.getMethod()); }
 
   proto::Envelope::Reader envelope_;
   std::string_view method_;
-  std::string_view sender_;
+  uint64_t stream_id_ = 0, seq_ = 0;
+  std::array<uint8_t, 16> sender_{};
+  uint8_t sender_size_ = 0;  // 0 or 16
 };
 
 using MessagePtr = std::shared_ptr<const Message>;
