@@ -65,8 +65,10 @@ struct StatsReply {
   inFlight @8 :UInt64;
   methods @9 :List(MethodStats);
   # The reactor's idle waits (shared by every node on its thread): waits that could sleep in poll(), those that
-  # polled first without sleeping (ReactorOptions::spin), and those spins that found input.
+  # polled first without sleeping (ReactorOptions::spin), those spins that found input, and those ended because
+  # other threads had the CPU (the loop then does not spin for a while).
   loopSleeps @10 :UInt64;
   loopSpins @11 :UInt64;
   loopSpinHits @12 :UInt64;
+  loopSpinsContended @13 :UInt64;
 }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <kj/exception.h>
@@ -142,7 +143,7 @@ struct Reactor::Impl {
     const auto begin = SteadyClock::now();
     int woke = 0;
     auto spun = SteadyClock::duration::zero();
-    if (const auto budget = spin.budget(); budget > SteadyClock::duration::zero()) {
+    if (const auto budget = spin.budget(begin); budget > SteadyClock::duration::zero()) {
       ++stats.spins;
       const auto until =
           timeout_ms < 0 ? begin + budget : std::min(begin + budget, begin + std::chrono::milliseconds(timeout_ms));
@@ -151,7 +152,12 @@ struct Reactor::Impl {
         // Another thread on this CPU (ZeroMQ's I/O thread, a peer) runs first: it may be what brings the input.
         sched_yield();
         woke = ::poll(fds.data(), fds.size(), 0);
-        now = SteadyClock::now();
+        const auto last = std::exchange(now, SteadyClock::now());
+        if (woke == 0 && now - last > detail::SpinPolicy::k_contended_gap) {
+          ++stats.spins_contended;
+          spin.contended(now);
+          break;
+        }
       } while (woke == 0 && now < until);
       spun = now - begin;
       if (woke > 0) ++stats.spin_hits;

@@ -65,6 +65,7 @@ void fill_stats(Node::Impl& impl, proto::StatsReply::Builder reply) {
   reply.setLoopSleeps(loop.sleeps);
   reply.setLoopSpins(loop.spins);
   reply.setLoopSpinHits(loop.spin_hits);
+  reply.setLoopSpinsContended(loop.spins_contended);
   std::map<std::string, const MethodEntry*> sorted;
   for (auto& [name, entry] : impl.methods) sorted[name] = &entry;
   auto methods = reply.initMethods(static_cast<unsigned>(sorted.size()));

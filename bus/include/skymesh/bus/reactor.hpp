@@ -20,18 +20,20 @@ namespace skymesh::bus {
 
 struct ReactorOptions {
   // Before it sleeps, the loop keeps polling without waiting (yielding the CPU between polls) for up to this
-  // long, but only after its last two waits each ended with input within this long: a caller waiting for
+  // long, but only after its last two waits each ended with input within 4 x this long: a caller waiting for
   // answers, or a serverlet under steady load, then finds the next input without being woken (a wake-up costs
   // the waker and the sleeper some 15-20 µs each on a virtual machine). A node whose input is sparse sleeps at
-  // once, and a wait that turns out long costs at most one spin. Zero: never spin.
+  // once, spins that find nothing shrink, and on a busy CPU (a spin that loses the CPU for long) the loop stops
+  // spinning for a while. Zero: never spin. The rule: bus/src/spin_policy.hpp.
   std::chrono::microseconds spin{100};
 };
 
 // What the loop did while it had nothing to do (for sys.stats and tests).
 struct ReactorStats {
-  uint64_t sleeps = 0;     // waits in poll() that could block
-  uint64_t spins = 0;      // waits that polled without sleeping first
-  uint64_t spin_hits = 0;  // spins that found input before their time was up
+  uint64_t sleeps = 0;           // waits in poll() that could block
+  uint64_t spins = 0;            // waits that polled without sleeping first
+  uint64_t spin_hits = 0;        // spins that found input before their time was up
+  uint64_t spins_contended = 0;  // spins ended because other threads had the CPU (no spinning for a while)
 };
 
 class Reactor {
