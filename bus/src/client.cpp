@@ -90,7 +90,8 @@ RawFuture local_call(Node::Impl& caller, ServiceState& service, detail::Outgoing
 void Node::Impl::apply_cache(ServiceState& service, PendingCall& call, Result<MessagePtr>& result) {
   if (!service.options.cache || call.reply_to != 0 || !result.ok()) return;
   const MessagePtr& reply = result.value();
-  if (reply->kind() != Kind::REPLY) return;
+  // A reply without extra fields is per-request (not cached): known without following the pointer.
+  if (reply->kind() != Kind::REPLY || !reply->envelope().hasExtra()) return;
   auto env = reply->envelope().getExtra();
   const StateClass state_class = env.getStateClass();
   if (!env.getNotModified() && state_class != StateClass::INVARIANT_FUNCTIONAL &&

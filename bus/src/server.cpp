@@ -364,7 +364,8 @@ void Node::Impl::dispatch_request(const MessagePtr& request, std::string_view se
         detail::make_error(*request, Status(ErrorCode::deadline_exceeded, "deadline passed before the call started")));
     return;
   }
-  const auto extra = env.getExtra();  // null (all defaults) in most requests
+  // Null (all defaults) in most requests: not followed then.
+  const auto extra = env.hasExtra() ? env.getExtra() : proto::Extra::Reader();
   if (extra.getTarget() != 0) {
     deliver_to_bound(extra.getTarget(), request, lasting ? (*lasting)() : std::move(respond));
     return;
@@ -443,7 +444,8 @@ void Node::Impl::answer_remote(const RemoteAnswer& answer, detail::Outgoing&& ou
   const Kind kind = out.envelope().getKind();
   const RequestKey& key = answer.key;
   if (!answer.known_sender || (kind != Kind::REPLY && kind != Kind::ERROR)) return;
-  if (kind == Kind::REPLY && out.envelope().asReader().getExtra().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
+  const auto reply = out.envelope().asReader();
+  if (kind == Kind::REPLY && reply.hasExtra() && reply.getExtra().getStateClass() == StateClass::INVARIANT_FUNCTIONAL) {
     // A pure function: running it again for a retry is harmless, so its answer (which may hold secrets, such
     // as derived keys) is not kept.
     if (auto* entry = reply_cache.find(key)) entry->answered = true;
