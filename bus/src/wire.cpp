@@ -638,76 +638,89 @@ uint64_t word_at(const unsigned char* bytes, size_t index) {
   return value;
 }
 
-Status check_header(const FrameStamp& header, uint16_t version) {
-  if (version != proto::PROTOCOL_VERSION) {
-    return Status(ErrorCode::bad_envelope, "protocol version " + std::to_string(version) + " (this node speaks " +
-                                               std::to_string(proto::PROTOCOL_VERSION) + ")");
+Status check_version(uint16_t version) {
+  if (version == proto::PROTOCOL_VERSION) return Status();
+  return Status(ErrorCode::bad_envelope, "protocol version " + std::to_string(version) + " (this node speaks " +
+                                             std::to_string(proto::PROTOCOL_VERSION) + ")");
+}
+
+// The words of the message in stream framing at `at` (segment table and segments), at most `remaining`; an
+// error saying why if its table does not fit, names more than k_max_segments segments, or claims more words.
+std::variant<size_t, std::string> framed_size(const unsigned char* at, size_t remaining) {
+  uint32_t field = 0;
+  std::memcpy(&field, at, sizeof field);
+  const uint64_t segments = uint64_t{field} + 1;
+  if (segments > k_max_segments) return std::to_string(segments) + " segments";
+  const size_t table_words = static_cast<size_t>(segments / 2 + 1);
+  if (table_words > remaining) return std::string("segment table cut short");
+  uint64_t total = table_words;
+  for (uint64_t i = 0; i < segments; ++i) {
+    std::memcpy(&field, at + sizeof field * (i + 1), sizeof field);
+    total += field;
   }
-  if (!header.sender.empty() && header.sender.size() != 16) {
-    return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes, not " + std::to_string(header.sender.size()));
-  }
-  return Status();
+  if (total > remaining) return "claims " + std::to_string(total) + " words, " + std::to_string(remaining) + " left";
+  return static_cast<size_t>(total);
 }
 
 }  // namespace
 
+Status FrameReader::take_sender(const void* data, size_t size) {
+  if (size == 0) return Status();
+  if (size != sender_.size()) {
+    return Status(ErrorCode::bad_envelope, "sender id must be 16 bytes, not " + std::to_string(size));
+  }
+  std::memcpy(sender_.data(), data, sender_.size());
+  header_.sender = std::string_view(sender_.data(), sender_.size());
+  return Status();
+}
+
 Status FrameReader::read_header() {
-  if (words_ < 2) return Status(ErrorCode::bad_envelope, "frame too short for its header");
+  const auto size = framed_size(bytes_, words_);
+  if (const auto* error = std::get_if<std::string>(&size)) {
+    return Status(ErrorCode::bad_envelope, "frame header: " + *error);
+  }
+  const size_t header_words = std::get<size_t>(size);
+  offset_ = header_words;
   const uint64_t table = word_at(bytes_, 0);
-  const auto segments_less_one = static_cast<uint32_t>(table);
   const uint64_t segment_words = table >> 32;
-  if (segments_less_one != 0 || segment_words > k_small_header_words) {
-    return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
+  if (static_cast<uint32_t>(table) != 0 || segment_words == 0 || segment_words > k_small_header_words) {
+    return read_header_slowly(header_words);
   }
-  if (1 + segment_words > words_) return Status(ErrorCode::bad_envelope, "frame header cut short");
-  capnp::word segment_words_copy[k_small_header_words];
-  std::memcpy(segment_words_copy, bytes_ + sizeof(capnp::word), segment_words * sizeof(capnp::word));
-  const auto segment = kj::arrayPtr(static_cast<const capnp::word*>(segment_words_copy), segment_words);
-  // The root: a struct pointer straight to the word after it, inside the segment (else Cap'n Proto decides).
-  const uint64_t root = segment_words == 0 ? 0 : word_at(reinterpret_cast<const unsigned char*>(segment.begin()), 0);
+  // One segment, small: read by hand from an aligned copy, when its root is a struct pointer straight to the
+  // word after it and the struct lies inside the segment (else Cap'n Proto's reader decides).
+  capnp::word copy[k_small_header_words];
+  std::memcpy(copy, bytes_ + sizeof(capnp::word), segment_words * sizeof(capnp::word));
+  const auto segment = kj::arrayPtr(static_cast<const capnp::word*>(copy), segment_words);
+  const auto* words = reinterpret_cast<const unsigned char*>(copy);
+  const uint64_t root = word_at(words, 0);
   const uint64_t data_words = (root >> 32) & 0xffff, pointers = root >> 48;
-  if (segment_words == 0 || (root & 0xffffffff) != 0 || 1 + data_words + pointers > segment_words) {
-    return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
-  }
-  const auto* data = reinterpret_cast<const unsigned char*>(segment.begin() + 1);
-  auto field = [&](uint64_t index) { return index < data_words ? word_at(data, index) : 0; };
-  const auto version = static_cast<uint16_t>(field(0));
+  if ((root & 0xffffffff) != 0 || 1 + data_words + pointers > segment_words) return read_header_slowly(header_words);
+  const auto sender = read_blob(pointers > 0 ? segment.begin() + 1 + data_words : nullptr, segment, BlobKind::data);
+  if (!sender) return read_header_slowly(header_words);
+  // Fields past the end of a shorter data section (an older writer's) read as zero, as Cap'n Proto reads them.
+  auto field = [&](uint64_t index) { return index < data_words ? word_at(words, 1 + index) : 0; };
+  if (Status status = check_version(static_cast<uint16_t>(field(0))); !status.ok()) return status;
   header_.stream_id = field(1);
   header_.first_seq = field(2);
   header_.done_below = field(3);
-  const auto sender = read_blob(pointers > 0 ? segment.begin() + 1 + data_words : nullptr, segment, BlobKind::data);
-  if (!sender) return read_header_slowly(kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes_), words_));
-  if (sender->size() == sender_.size()) {
-    std::memcpy(sender_.data(), sender->data(), sender_.size());
-    header_.sender = std::string_view(sender_.data(), sender_.size());
-  } else {
-    header_.sender = std::string_view(nullptr, sender->size());  // refused below
-  }
-  offset_ = 1 + segment_words;
-  return check_header(header_, version);
+  return take_sender(sender->data(), sender->size());
 }
 
-Status FrameReader::read_header_slowly(kj::ArrayPtr<const capnp::word> words) {
-  // Aligned (a small frame's bytes may not be) and bounded by what the table claims.
-  auto aligned = kj::heapArray<capnp::word>(words.size());
-  std::memcpy(aligned.begin(), words.begin(), words.size() * sizeof(capnp::word));
+Status FrameReader::read_header_slowly(size_t header_words) {
+  // Aligned (a small frame's bytes may not be): the header's words only.
+  auto aligned = kj::heapArray<capnp::word>(header_words);
+  std::memcpy(aligned.begin(), bytes_, header_words * sizeof(capnp::word));
   try {
     capnp::ReaderOptions options;
     options.nestingLimit = k_max_nesting;
     capnp::FlatArrayMessageReader reader(aligned, options);
     auto header = reader.getRoot<proto::FrameHeader>();
+    if (Status status = check_version(header.getVersion()); !status.ok()) return status;
     header_.stream_id = header.getStreamId();
     header_.first_seq = header.getFirstSeq();
     header_.done_below = header.getDoneBelow();
     auto sender = header.getSender();
-    if (sender.size() == sender_.size()) {
-      std::memcpy(sender_.data(), sender.begin(), sender_.size());
-      header_.sender = std::string_view(sender_.data(), sender_.size());
-    } else {
-      header_.sender = std::string_view(nullptr, sender.size());  // refused below
-    }
-    offset_ = static_cast<size_t>(reader.getEnd() - aligned.begin());
-    return check_header(header_, header.getVersion());
+    return take_sender(sender.begin(), sender.size());
   } catch (const kj::Exception& e) {
     return Status(ErrorCode::bad_envelope, std::string("frame header did not decode: ") + e.getDescription().cStr());
   }
@@ -733,37 +746,24 @@ std::optional<Result<MessagePtr>> FrameReader::next() {
     done_ = true;
     return std::nullopt;
   }
-  const size_t remaining = words_ - offset_;
   const unsigned char* at = bytes_ + offset_ * sizeof(capnp::word);
-  auto framing_error = [this](const std::string& what) {
+  const auto size = framed_size(at, words_ - offset_);
+  if (const auto* error = std::get_if<std::string>(&size)) {
     done_ = true;
     return Result<MessagePtr>(
-        Status(ErrorCode::bad_envelope, "envelope at word " + std::to_string(offset_) + ": " + what));
-  };
-  uint32_t field = 0;
-  std::memcpy(&field, at, sizeof field);
-  const uint64_t segments = uint64_t{field} + 1;
-  if (segments > k_max_segments) return framing_error(std::to_string(segments) + " segments");
-  const size_t table_words = static_cast<size_t>(segments / 2 + 1);
-  if (table_words > remaining) return framing_error("segment table cut short");
-  uint64_t total = table_words;
-  for (uint64_t i = 0; i < segments; ++i) {
-    std::memcpy(&field, at + sizeof field * (i + 1), sizeof field);
-    total += field;
+        Status(ErrorCode::bad_envelope, "envelope at word " + std::to_string(offset_) + ": " + *error));
   }
-  if (total > remaining) {
-    return framing_error("claims " + std::to_string(total) + " words, " + std::to_string(remaining) + " left");
-  }
-  offset_ += static_cast<size_t>(total);
+  const size_t total = std::get<size_t>(size);
+  offset_ += total;
   const uint64_t seq = next_seq_++;  // counted even if the envelope is refused: the next keeps its number
-  const size_t bytes = static_cast<size_t>(total) * sizeof(capnp::word);
+  const size_t bytes = total * sizeof(capnp::word);
   if (bytes <= 32 * sizeof(capnp::word)) return copy_out<32>(at, bytes, header_, seq);
   if (bytes <= 48 * sizeof(capnp::word)) return copy_out<48>(at, bytes, header_, seq);
   if (bytes <= k_inline_frame_words * sizeof(capnp::word)) {
     return copy_out<k_inline_frame_words>(at, bytes, header_, seq);
   }
   auto message = std::allocate_shared<FrameMessage>(PoolAllocator<FrameMessage>(), storage_);
-  Status status = message->init(reinterpret_cast<const capnp::word*>(at), static_cast<size_t>(total));
+  Status status = message->init(reinterpret_cast<const capnp::word*>(at), total);
   if (!status.ok()) return Result<MessagePtr>(std::move(status));
   message->stamp(header_, seq);
   return Result<MessagePtr>(MessagePtr(std::move(message)));

@@ -163,7 +163,10 @@ class FrameReader {
  private:
   struct Storage;
   Status read_header();
-  Status read_header_slowly(kj::ArrayPtr<const capnp::word> words);
+  // Through Cap'n Proto's reader: a header in a form read_header() does not read by hand.
+  Status read_header_slowly(size_t header_words);
+  // The header's sender: none, or 16 bytes (copied; header_.sender views the copy).
+  Status take_sender(const void* data, size_t size);
 
   zmq::message_t frame_;                  // small frames: envelopes are copied out of it
   std::shared_ptr<Storage> storage_;      // big frames: shared by the envelopes read from it
