@@ -235,14 +235,6 @@ size_t Reactor::live_fibers() const {
   return impl_->live_fibers;
 }
 
-void Reactor::set_spin(std::chrono::microseconds limit) {
-  impl_->spin.set_limit(limit);
-}
-
-std::chrono::microseconds Reactor::spin() const {
-  return std::chrono::duration_cast<std::chrono::microseconds>(impl_->spin.limit());
-}
-
 ReactorStats Reactor::stats() const {
   return impl_->stats;
 }

@@ -26,14 +26,7 @@ class SpinPolicy {
  public:
   using Duration = std::chrono::steady_clock::duration;
 
-  explicit SpinPolicy(Duration limit = Duration::zero()) : limit_(limit) {}
-
-  void set_limit(Duration limit) {
-    limit_ = limit;
-    budget_ = Duration::zero();
-    short_waits_ = 0;
-  }
-  Duration limit() const { return limit_; }
+  explicit SpinPolicy(Duration limit) : limit_(limit) {}
 
   using TimePoint = std::chrono::steady_clock::time_point;
 
@@ -82,7 +75,7 @@ class SpinPolicy {
   static constexpr int k_short_waits_to_spin = 2;
   static constexpr Duration k_min_quiet = std::chrono::milliseconds(50);
   static constexpr Duration k_max_quiet = std::chrono::seconds(2);
-  Duration limit_;
+  const Duration limit_;
   Duration budget_ = Duration::zero();
   int short_waits_ = 0;
   TimePoint quiet_until_{};

@@ -83,9 +83,6 @@ class Reactor {
   // Fibers started through spawn() or post() that have not finished yet.
   size_t live_fibers() const;
 
-  // On the reactor's thread (or before run()): changes ReactorOptions::spin.
-  void set_spin(std::chrono::microseconds limit);
-  std::chrono::microseconds spin() const;
   ReactorStats stats() const;
 
   // Monotonic clock of this reactor (tests may substitute nothing here: fibers sleep on the real clock).
