@@ -171,7 +171,7 @@ struct Reactor::Impl {
       }
       woke = ::poll(fds.data(), fds.size(), static_cast<int>(left));
     }
-    spin.waited(SteadyClock::now() - begin, spun > SteadyClock::duration::zero(), woke > 0);
+    spin.waited(SteadyClock::now() - begin, woke > 0);
     return woke;
   }
 };

@@ -19,13 +19,14 @@
 namespace skymesh::bus {
 
 struct ReactorOptions {
-  // Before it sleeps, the loop keeps polling without waiting (yielding the CPU between polls) for up to this
-  // long, but only after its last two waits each ended with input within 4 x this long: a caller waiting for
-  // answers, or a serverlet under steady load, then finds the next input without being woken (a wake-up costs
-  // the waker and the sleeper some 15-20 µs each on a virtual machine). A node whose input is sparse sleeps at
-  // once, spins that find nothing shrink, and on a busy CPU (a spin that loses the CPU for long) the loop stops
-  // spinning for a while. Zero: never spin. The rule: bus/src/spin_policy.hpp.
-  std::chrono::microseconds spin{100};
+  // The longest the loop polls without waiting (yielding the CPU between polls) before it sleeps. It polls only
+  // while its last two waits each ended with input within this long, and then for twice the longer of them (at
+  // least an eighth of this): a caller waiting for answers, or a serverlet under steady load, finds the next
+  // input without being woken (a wake-up costs the waker and the sleeper some 15-25 µs each on a virtual
+  // machine). A node whose input is sparse sleeps at once, input that stops costs one spin, and on a busy CPU
+  // (a spin that loses the CPU for long) the loop stops spinning for a while. Zero: never spin. The rule:
+  // bus/src/spin_policy.hpp.
+  std::chrono::microseconds spin{200};
 };
 
 // What the loop did while it had nothing to do (for sys.stats and tests).
