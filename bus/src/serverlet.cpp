@@ -57,7 +57,8 @@ std::string serverlet_help(const ServerletSpec& spec) {
       << "  --advertise ENDPOINT  endpoint announced to the registry (repeatable; default: the bound ones, a\n"
       << "                        wildcard host replaced by this host's address) [env SKYMESH_ADVERTISE]\n"
       << "  --spin-us N        poll up to N microseconds before sleeping while input comes at short intervals\n"
-      << "                     (0: always sleep at once; default 100) [env SKYMESH_SPIN_US]\n"
+      << "                     (0: always sleep at once; default " << ReactorOptions{}.spin.count()
+      << ") [env SKYMESH_SPIN_US]\n"
       << "  --config FILE      settings as TOML `name = value` lines, names as the flags without their dashes;\n"
       << "                     the environment overrides it, flags override both [env SKYMESH_CONFIG]\n"
       << "  --help             this text\n";
